@@ -1,0 +1,131 @@
+"""The verification report: what was checked, what passed, and exactly what did not.
+
+Two levels, as in the VC ecosystem: a check that *failed* is a verdict about the credential;
+a check that is *indeterminate* could not be completed (a key server down). Neither verifies.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Check", "Problem", "Status", "VerificationReport"]
+
+
+class Status(enum.StrEnum):
+    """Outcome of one check."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    INDETERMINATE = "indeterminate"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error or warning, as a problem detail with a JSON Pointer to the field."""
+
+    code: str
+    message: str
+    pointer: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message, "pointer": self.pointer}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One named check (``proof``, ``issuer``, ``validity`` ...) and its outcome.
+
+    ``children`` holds the parts of a compound check, e.g. one entry per proof of a proof set.
+    """
+
+    name: str
+    status: Status
+    message: str = ""
+    code: str | None = None
+    pointer: str = ""
+    warnings: tuple[Problem, ...] = ()
+    children: tuple[Check, ...] = ()
+
+    @property
+    def problem(self) -> Problem | None:
+        """The error this check contributes, if it failed or was indeterminate."""
+        if self.status in (Status.FAILED, Status.INDETERMINATE):
+            return Problem(self.code or self.status.upper(), self.message, self.pointer)
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"check": self.name, "status": str(self.status)}
+        if self.message:
+            out["message"] = self.message
+        if self.code:
+            out["code"] = self.code
+        if self.pointer:
+            out["pointer"] = self.pointer
+        if self.warnings:
+            out["warnings"] = [w.to_dict() for w in self.warnings]
+        if self.children:
+            out["children"] = [c.to_dict() for c in self.children]
+        return out
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    """The result of checking one credential or presentation.
+
+    ``verified`` is true only when no check failed or was indeterminate and the proof check
+    passed: a report without a passing proof never verifies.
+    """
+
+    checks: tuple[Check, ...]
+    credential_id: str | None = None
+    issuer: str | None = None
+    types: tuple[str, ...] = ()
+    format: str = "json"
+    input: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def verified(self) -> bool:
+        statuses = {c.name: c.status for c in self.checks}
+        if statuses.get("proof") is not Status.PASSED:
+            return False
+        return all(c.status in (Status.PASSED, Status.SKIPPED) for c in self.checks)
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for c in self.checks if (p := c.problem) is not None)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(w for c in self.checks for w in _walk_warnings(c))
+
+    def check(self, name: str) -> Check:
+        """The check called ``name``; KeyError if it was not run."""
+        for c in self.checks:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Stable JSON for tools and the CLI, in the VC verification vocabulary."""
+        out: dict[str, Any] = {
+            "verified": self.verified,
+            "format": self.format,
+            "credential": {"id": self.credential_id, "issuer": self.issuer, "type": list(self.types)},
+            "checks": [c.to_dict() for c in self.checks],
+            "errors": [p.to_dict() for p in self.errors],
+            "warnings": [p.to_dict() for p in self.warnings],
+        }
+        if self.input is not None:
+            out["input"] = self.input
+        return out
+
+
+def _walk_warnings(check: Check) -> Iterator[Problem]:
+    yield from check.warnings
+    for child in check.children:
+        yield from _walk_warnings(child)
