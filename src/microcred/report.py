@@ -115,7 +115,11 @@ class VerificationReport:
         out: dict[str, Any] = {
             "verified": self.verified,
             "format": self.format,
-            "credential": {"id": self.credential_id, "issuer": self.issuer, "type": list(self.types)},
+            "credential": {
+                "id": self.credential_id,
+                "issuer": self.issuer,
+                "type": list(self.types),
+            },
             "checks": [c.to_dict() for c in self.checks],
             "errors": [p.to_dict() for p in self.errors],
             "warnings": [p.to_dict() for p in self.warnings],

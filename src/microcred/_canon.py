@@ -1,0 +1,340 @@
+"""JSON-LD in safe mode, and RDFC-1.0 canonical N-Quads. The only module that imports pyld.
+
+Why safe mode: a property or type that the contexts do not define is silently dropped by
+JSON-LD expansion, so it would not be covered by a signature. Here it raises
+:class:`UndefinedTerm` with a JSON Pointer to it. Relative IRIs are never resolved (the base IRI
+is null). Canonicalisation is our own :mod:`microcred._rdfc`, which has a work limit; pyld's
+URDNA2015 has none. Every pyld error is translated here; ``JsonLdError`` never escapes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from pyld import jsonld
+from pyld.context_resolver import ContextResolver
+
+from . import _rdfc
+from ._rdfc import DEFAULT_LIMITS, CanonLimits, Quad
+from .errors import MalformedCredential, MicrocredError, ResourceLimitExceeded, UndefinedTerm
+from .loaders import DocumentLoader, bundled_loader
+
+__all__ = ["canonize", "expand", "to_dataset"]
+
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+# Substrings of the JSON-LD API error codes raised while processing an @context.
+_CONTEXT_CODES = (
+    *("context", "mapping", "term definition", "keyword", "version", "vocab", "@import"),
+    *("@propagate", "@protected", "prefix", "cyclic", "processing mode", "base", "default"),
+)
+
+
+class _Cache(OrderedDict[str, Any]):
+    """Resolved contexts of one loader, oldest evicted first (pyld's ``shared_cache``)."""
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        if len(self) > 256:
+            self.popitem(last=False)
+
+
+# One cache per loader object: what one loader supplied is never served to a call using another.
+_caches: weakref.WeakKeyDictionary[DocumentLoader, _Cache] = weakref.WeakKeyDictionary()
+_caches_lock = threading.Lock()
+
+
+def _cache_for(loader: DocumentLoader) -> _Cache:
+    with _caches_lock:
+        try:
+            return _caches.setdefault(loader, _Cache())
+        except TypeError:  # not weak-referenceable: cache for this call only
+            return _Cache()
+
+
+def _escape(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def _walk(document: Any) -> Iterator[tuple[str, Any, str | None, int]]:
+    """Every value in document order: (pointer, value, key it is held under, depth)."""
+    stack: list[tuple[str, Any, str | None, int]] = [("", document, None, 1)]
+    while stack:
+        pointer, value, key, depth = stack.pop()
+        yield pointer, value, key, depth
+        if isinstance(value, dict):
+            items = [(f"{pointer}/{_escape(k)}", v, k, depth + 1) for k, v in value.items()]
+        elif isinstance(value, list):
+            items = [(f"{pointer}/{i}", v, key, depth + 1) for i, v in enumerate(value)]
+        else:
+            continue
+        stack.extend(reversed(items))
+
+
+def _check_shape(document: Any, max_depth: int) -> None:
+    """Refuse non-JSON values and nesting deeper than ``max_depth`` before pyld recurses."""
+    for pointer, value, _, depth in _walk(document):
+        if isinstance(value, dict | list) and depth > max_depth:
+            raise ResourceLimitExceeded(
+                f"the document is nested more than {max_depth} levels deep; raise "
+                "CanonLimits(max_depth=...) only for input you trust",
+                pointer=pointer,
+            )
+        if isinstance(value, dict) and not all(isinstance(k, str) for k in value):
+            raise MalformedCredential("object keys must be strings", pointer=pointer)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise MalformedCredential("numbers must be finite in JSON", pointer=pointer)
+        if not isinstance(value, dict | list | str | int | float | None):
+            raise MalformedCredential(f"not a JSON value: {type(value).__name__}", pointer=pointer)
+
+
+def _caller_locals() -> tuple[Any, Any]:
+    """``key`` and ``element`` of pyld's ``_expand_object``, the frame that calls our handler.
+
+    pyld hands the handler only the expanded property; the JSON key and the object holding it
+    are needed for a JSON Pointer. ``(None, None)`` when pyld's internals no longer match.
+    """
+    frame = sys._getframe(1)
+    for _ in range(4):
+        if frame.f_code.co_name == "_expand_object":
+            return frame.f_locals.get("key"), frame.f_locals.get("element")
+        if frame.f_back is None:
+            break
+        frame = frame.f_back
+    return None, None
+
+
+def _find_key(document: Any, key: str, element: Any) -> str:
+    """Pointer to ``key`` in the object that is (or equals) ``element``; else its first use.
+
+    pyld 3.3 expands a deep copy of the input, so ``element`` is usually an equal copy.
+    """
+    owners = [(p, v) for p, v, _, _ in _walk(document) if isinstance(v, dict) and key in v]
+    for test in (lambda v: v is element, lambda v: v == element, lambda v: True):
+        for pointer, value in owners:
+            if test(value):
+                return f"{pointer}/{_escape(key)}"
+    return ""
+
+
+def _find_value(document: Any, value: str, keys: tuple[str, ...]) -> str:
+    """Pointer to the first string ``value``, preferring one held under one of ``keys``."""
+    hits = [(p, k) for p, v, k, _ in _walk(document) if v == value]
+    return next((p for p, k in hits if k in keys), hits[0][0] if hits else "")
+
+
+class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
+    """pyld's processor with safe mode: dropped properties and relative IRIs raise."""
+
+    def __init__(self, document: Mapping[str, Any]) -> None:
+        super().__init__(on_property_dropped=self._dropped)
+        self.document = document
+        self.checked = False
+
+    def _dropped(self, expanded: str | None) -> None:
+        try:
+            key, element = _caller_locals()
+        except Exception:  # pyld internals changed: fall back to what the handler is given
+            key, element = None, None
+        term = key if isinstance(key, str) else expanded
+        pointer = _find_key(self.document, term, element) if isinstance(term, str) else ""
+        raise UndefinedTerm(
+            f"the property {term!r} is not defined by the document's @context, so it would "
+            "not be signed; add a context that defines it, or remove it",
+            pointer=pointer,
+        )
+
+    def expand(self, input_: Any, options: Any) -> Any:
+        expanded = super().expand(input_, options)
+        _check_expanded(expanded, self.document)
+        self.checked = True
+        return expanded
+
+
+def _is_iri(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    return value.startswith("_:") or (
+        bool(_ABSOLUTE.match(value)) and not _NOT_IN_IRI.search(value)
+    )
+
+
+def _check_expanded(expanded: Any, document: Any) -> None:
+    """Every @id, @type, datatype and property must be absolute: the base IRI is null.
+
+    pyld would resolve relative IRIs against ``http://example.org/base/``, drop IRIs with
+    spaces and drop ``@direction`` (jsonld.js safe mode refuses it too), all silently.
+    """
+    stack = [expanded]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+            continue
+        if not isinstance(item, dict):
+            continue
+        if "@value" in item:
+            datatype = item.get("@type")
+            if datatype not in (None, "@json") and not _is_iri(datatype):
+                raise UndefinedTerm(
+                    f"the datatype {datatype!r} is not defined by the document's @context",
+                    pointer=_find_value(document, datatype, ("type", "@type")),
+                )
+            if "@direction" in item:
+                raise MalformedCredential(
+                    "@direction cannot be signed with RDF canonicalisation (it would be dropped)",
+                    pointer=_find_value(document, item["@direction"], ("@direction",)),
+                )
+            continue
+        for ident in [item["@id"]] if "@id" in item else []:
+            if not _is_iri(ident):
+                raise MalformedCredential(
+                    f"{ident!r} is not an absolute IRI; identifiers must be absolute (relative "
+                    "IRIs are never resolved: there is no base IRI)",
+                    pointer=_find_value(document, ident, ("id", "@id")),
+                )
+        for kind in item.get("@type", []):
+            if not _is_iri(kind):
+                raise UndefinedTerm(
+                    f"the type {kind!r} is not defined by the document's @context",
+                    pointer=_find_value(document, kind, ("type", "@type")),
+                )
+        for key, value in item.items():
+            if key.startswith("_:"):
+                raise UndefinedTerm(f"the property {key!r} maps to a blank node", pointer="")
+            stack.append(value)
+
+
+def _translate(exc: BaseException) -> BaseException:
+    """Our own error from a pyld error chain, or a plain MalformedCredential.
+
+    A loader's own exception that is not ours (a bug in the loader) propagates unchanged.
+    """
+    chain: list[BaseException] = []
+    link: BaseException | None = exc
+    while link is not None and link not in chain:
+        if isinstance(link, MicrocredError):
+            return link
+        cause = link.__cause__
+        loading = isinstance(link, jsonld.JsonLdError) and "loading" in str(link.code or "")
+        if loading and cause is not None and not isinstance(cause, jsonld.JsonLdError | ValueError):
+            return cause
+        chain.append(link)
+        link = cause or link.__context__
+    errors = [e for e in chain if isinstance(e, jsonld.JsonLdError)]
+    code = next((str(e.code) for e in reversed(errors) if e.code), "")
+    message = str((errors or chain)[-1].args[0] if (errors or chain)[-1].args else exc)
+    if code == "protected term redefinition":
+        term = _frame_local(errors[-1], "term")
+        return MalformedCredential(
+            f"the @context redefines the protected term {term!r}; a later context may not "
+            "change what an earlier one fixed. Reorder or remove the contexts",
+            pointer="/@context",
+        )
+    # pyld's bare ValueErrors come from resolving @context URLs against the (null) base IRI
+    in_context = any(w in code for w in _CONTEXT_CODES) or isinstance(chain[-1], ValueError)
+    return MalformedCredential(
+        f"invalid JSON-LD: {message} ({code or 'no code'}); check @context",
+        pointer="/@context" if in_context else "",
+    )
+
+
+def _frames(error: BaseException) -> Iterator[Any]:
+    tb = error.__traceback__
+    while tb is not None:
+        yield tb.tb_frame
+        tb = tb.tb_next
+
+
+def _frame_local(error: BaseException, name: str) -> str:
+    """A local of the innermost frame that raised ``error`` (best effort, for messages)."""
+    values = (f.f_locals.get(name) for f in reversed(list(_frames(error))))
+    return next((v for v in values if isinstance(v, str)), "?")
+
+
+@contextmanager
+def _pyld_errors() -> Iterator[None]:
+    try:
+        yield
+    except MicrocredError:
+        raise
+    except (jsonld.JsonLdError, ValueError) as exc:
+        raise _translate(exc) from None
+
+
+def _options(loader: DocumentLoader) -> dict[str, Any]:
+    resolver = ContextResolver(_cache_for(loader), loader)
+    return {"base": None, "documentLoader": loader, "contextResolver": resolver}
+
+
+def _prepare(document: Mapping[str, Any], limits: CanonLimits) -> dict[str, Any]:
+    if not isinstance(document, Mapping):
+        raise MalformedCredential(
+            f"a JSON-LD document must be a JSON object, not {type(document).__name__}"
+        )
+    _check_shape(document, limits.max_depth)
+    return dict(document)
+
+
+def expand(
+    document: Mapping[str, Any],
+    *,
+    loader: DocumentLoader = bundled_loader,
+    limits: CanonLimits = DEFAULT_LIMITS,
+) -> list[dict[str, Any]]:
+    """JSON-LD expansion in safe mode (see the module docstring)."""
+    doc = _prepare(document, limits)
+    with _pyld_errors():
+        result: list[dict[str, Any]] = _Processor(doc).expand(doc, _options(loader))
+    return result
+
+
+def _term(term: Mapping[str, Any]) -> str:
+    kind, value = term["type"], term["value"]
+    if kind == "IRI":
+        return _rdfc.iri(value)
+    if kind == "blank node":
+        return _rdfc.blank(value[2:])
+    return _rdfc.literal(value, term.get("datatype", _rdfc.XSD_STRING), term.get("language"))
+
+
+def to_dataset(
+    document: Mapping[str, Any],
+    *,
+    loader: DocumentLoader = bundled_loader,
+    limits: CanonLimits = DEFAULT_LIMITS,
+) -> list[Quad]:
+    """The RDF dataset of a JSON-LD document (safe mode), as :mod:`microcred._rdfc` quads."""
+    doc = _prepare(document, limits)
+    processor = _Processor(doc)
+    with _pyld_errors():
+        dataset = processor.to_rdf(doc, _options(loader))
+        if not processor.checked:  # pyld stopped calling self.expand: check separately
+            processor.expand(doc, _options(loader))
+    quads: list[Quad] = []
+    for graph, triples in dataset.items():
+        kind = "blank node" if graph.startswith("_:") else "IRI"
+        name = "" if graph == "@default" else _term({"type": kind, "value": graph})
+        quads.extend(
+            Quad(_term(t["subject"]), _term(t["predicate"]), _term(t["object"]), name)
+            for t in triples
+        )
+    return quads
+
+
+def canonize(
+    document: Mapping[str, Any],
+    *,
+    loader: DocumentLoader = bundled_loader,
+    limits: CanonLimits = DEFAULT_LIMITS,
+) -> str:
+    """Canonical N-Quads (RDFC-1.0, SHA-256) of a JSON-LD document, as signed by Data Integrity."""
+    return _rdfc.canonicalize(to_dataset(document, loader=loader, limits=limits), limits)

@@ -1,0 +1,109 @@
+"""Issuing: add a Data Integrity proof to a credential, refusing what a verifier would reject."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from ._parse import require_object
+from ._time import format_datetime, utc_now
+from ._verify import issuer_id
+from .errors import MalformedCredential, SigningError
+from .keys import Ed25519Key
+from .loaders import DocumentLoader, bundled_loader
+from .suites import DEFAULT_SUITES, ProofOptions, add_proof, suite_for
+from .suites._proofs import Processing
+
+__all__ = ["issue"]
+
+VC_CONTEXTS = ("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/2018/credentials/v1")
+
+
+def _stamp(moment: datetime | str) -> str:
+    return format_datetime(moment) if isinstance(moment, datetime) else moment
+
+
+def _controller_of(method: str) -> str:
+    return method.partition("#")[0]
+
+
+def _check_conformance(document: Mapping[str, Any], expected_type: str) -> None:
+    """The VC data model rules a verifier will apply; raise MalformedCredential on the first."""
+    contexts = document.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+    if first not in VC_CONTEXTS:
+        raise MalformedCredential(
+            f"@context must start with {VC_CONTEXTS[0]} (or the VC 1.1 context)",
+            pointer="/@context",
+        )
+    types = document.get("type")
+    if expected_type not in (types if isinstance(types, list) else [types]):
+        raise MalformedCredential(f"type must include {expected_type!r}", pointer="/type")
+    if expected_type == "VerifiableCredential":
+        if issuer_id(document) is None:
+            raise MalformedCredential(
+                "issuer is required: a URL or an object with an id", pointer="/issuer"
+            )
+        if "credentialSubject" not in document:
+            raise MalformedCredential("credentialSubject is required", pointer="/credentialSubject")
+
+
+def issue(
+    credential: Mapping[str, Any] | Any,
+    key: Ed25519Key,
+    *,
+    suite: str = "eddsa-rdfc-2022",
+    created: datetime | str | None = None,
+    verification_method: str | None = None,
+    proof_purpose: str = "assertionMethod",
+    expires: datetime | str | None = None,
+    challenge: str | None = None,
+    domain: str | None = None,
+    proof_id: str | None = None,
+    loader: DocumentLoader = bundled_loader,
+) -> dict[str, Any]:
+    """Sign ``credential`` (a dict or a model) and return a new dict; the input is untouched.
+
+    The key's controller must be the credential's issuer, and the credential must conform to
+    the VC data model with every term defined by its contexts: otherwise this raises
+    (:class:`MalformedCredential`, :class:`UndefinedTerm`, :class:`SigningError`) rather than
+    produce a credential that verifiers will reject. A credential that already has a proof gets
+    a second one (a proof set).
+    """
+    if hasattr(credential, "to_dict"):
+        credential = credential.to_dict()
+    document = copy.deepcopy(require_object(credential))
+    expected_type = (
+        "VerifiablePresentation" if proof_purpose == "authentication" else "VerifiableCredential"
+    )
+    _check_conformance(document, expected_type)
+    method = verification_method or key.verification_method
+    if expected_type == "VerifiableCredential" and _controller_of(method) != issuer_id(document):
+        raise SigningError(
+            f"the issuer is {issuer_id(document)} but the key {method} is controlled by "
+            f"{_controller_of(method)}: verifiers would reject it; set issuer to "
+            f"{_controller_of(method)} or pass the verification_method the issuer publishes"
+        )
+    try:
+        chosen = suite_for(suite, DEFAULT_SUITES)
+    except KeyError:
+        names = ", ".join(s.name for s in DEFAULT_SUITES)
+        raise SigningError(f"unknown suite {suite!r}; choose one of {names}") from None
+    options = ProofOptions(
+        verification_method=method,
+        proof_purpose=proof_purpose,
+        created=_stamp(created if created is not None else utc_now()),
+        expires=_stamp(expires) if expires is not None else None,
+        challenge=challenge,
+        domain=domain,
+        id=proof_id,
+    )
+    return add_proof(document, key, chosen, options, Processing(loader))
+
+
+def new_urn_uuid() -> str:
+    """A fresh ``urn:uuid:`` identifier for a credential."""
+    return f"urn:uuid:{uuid.uuid4()}"

@@ -1,0 +1,163 @@
+"""Base58btc multibase and multicodec key headers.
+
+Keys and Data Integrity proof values travel as base58btc multibase strings (prefix ``z``).
+Only base58btc is accepted when decoding: the specs microcred implements use nothing else, and
+accepting every multibase alphabet would only widen what an attacker can feed us.
+Errors are plain ``ValueError``; callers translate them into the right ``MicrocredError``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import re
+
+__all__ = [
+    "ED25519_PRIV",
+    "ED25519_PUB",
+    "KEY_CODEC_NAMES",
+    "b58decode",
+    "b58encode",
+    "b64url_decode",
+    "b64url_encode",
+    "codec_name",
+    "decode_multibase",
+    "encode_multibase",
+    "strip_multicodec",
+]
+
+_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_INDEX = {char: value for value, char in enumerate(_ALPHABET)}
+_CHUNK = 58**5
+
+#: multicodec ``ed25519-pub`` (0xed) as an unsigned varint.
+ED25519_PUB = b"\xed\x01"
+#: multicodec ``ed25519-priv`` (0x1300) as an unsigned varint.
+ED25519_PRIV = b"\x80\x26"
+#: Names of key multicodec headers (varint bytes), so an error can say what was found instead.
+KEY_CODEC_NAMES = {
+    ED25519_PUB: "ed25519-pub",
+    ED25519_PRIV: "ed25519-priv",
+    b"\xec\x01": "x25519-pub",
+    b"\xe7\x01": "secp256k1-pub",
+    b"\x80\x24": "p256-pub",
+    b"\x81\x24": "p384-pub",
+    b"\x85\x24": "rsa-pub",
+    b"\x86\x26": "p256-priv",
+}
+_B64URL = re.compile(r"[A-Za-z0-9_-]*")
+
+
+def b58encode(data: bytes) -> str:
+    """Encode bytes with the bitcoin base58 alphabet; each leading zero byte becomes ``1``."""
+    zeros = len(data) - len(data.lstrip(b"\0"))
+    number = int.from_bytes(data, "big")
+    chunks: list[str] = []
+    while number:  # five digits per division: 58**5 fits one CPython int digit, the fast path
+        number, rest = divmod(number, _CHUNK)
+        chunks.append(_chunk_digits(rest))
+    return "1" * zeros + "".join(reversed(chunks)).lstrip("1")
+
+
+def _chunk_digits(rest: int) -> str:
+    digits = []
+    for _ in range(5):
+        rest, digit = divmod(rest, 58)
+        digits.append(_ALPHABET[digit])
+    return "".join(reversed(digits))
+
+
+def b58decode(text: str) -> bytes:
+    """Decode bitcoin base58; each leading ``1`` becomes a zero byte.
+
+    Raises ``ValueError`` naming the first character outside the alphabet and its position
+    (not the whole input, which may be long or sensitive).
+    """
+    return _b58decode(text, 0)
+
+
+def _b58decode(text: str, offset: int) -> bytes:
+    """``offset`` makes the reported position count from the start of what the user gave."""
+    for position, char in enumerate(text, offset):
+        if char not in _INDEX:
+            raise ValueError(f"invalid base58 character {char!r} at position {position}")
+    number = _to_int(text)
+    zeros = len(text) - len(text.lstrip("1"))
+    return b"\0" * zeros + number.to_bytes((number.bit_length() + 7) // 8, "big")
+
+
+def _to_int(text: str) -> int:
+    """Split in halves so long (hostile) input costs Karatsuba time, not quadratic time."""
+    if len(text) <= 64:
+        number = 0
+        for char in text:
+            number = number * 58 + _INDEX[char]
+        return number
+    low = len(text) // 2
+    return _to_int(text[:-low]) * _power(low) + _to_int(text[-low:])
+
+
+@functools.lru_cache(maxsize=128)
+def _power(exponent: int) -> int:
+    return int(58**exponent)  # int() only for the type checker: int ** int is Any
+
+
+def encode_multibase(data: bytes) -> str:
+    """Encode as base58btc multibase (``z`` prefix), the only form the VC specs use for keys."""
+    return "z" + b58encode(data)
+
+
+def decode_multibase(text: str) -> bytes:
+    """Decode a base58btc multibase string; any other multibase prefix is refused."""
+    if not text:
+        raise ValueError("empty multibase string")
+    if text[0] != "z":
+        raise ValueError(
+            f"unsupported multibase prefix {text[0]!r}: only base58btc ('z') is accepted"
+        )
+    return _b58decode(text[1:], 1)
+
+
+def codec_name(data: bytes) -> str:
+    """Describe the multicodec header at the start of ``data`` for an error message."""
+    if len(data) < 2:
+        return "no multicodec header (too short)"
+    name = KEY_CODEC_NAMES.get(data[:2])
+    return f"0x{data[:2].hex()}" + (f" ({name})" if name else "")
+
+
+def strip_multicodec(data: bytes, header: bytes, length: int, what: str) -> bytes:
+    """Check the multicodec ``header`` and the body ``length``; return the body.
+
+    ``what`` names the expected value (e.g. "Ed25519 public key") in the error message.
+    """
+    if not data.startswith(header):
+        raise ValueError(
+            f"{what}: expected multicodec header {codec_name(header)}, found {codec_name(data)}"
+        )
+    body = data[len(header) :]
+    if len(body) != length:
+        raise ValueError(f"{what}: expected {length} bytes after the header, found {len(body)}")
+    return body
+
+
+def b64url_encode(data: bytes) -> str:
+    """Unpadded base64url (RFC 7515 / RFC 8037 JWK members, multibase ``u`` body)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    """Strict unpadded base64url: no padding, no other alphabet, no non-canonical final bits.
+
+    The message never echoes the input (a JWK ``d`` is a secret).
+    """
+    if _B64URL.fullmatch(text) and len(text) % 4 != 1:
+        try:
+            data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        except binascii.Error:  # pragma: no cover - excluded by the checks above
+            pass
+        else:
+            if b64url_encode(data) == text:
+                return data
+    raise ValueError("not valid unpadded base64url")

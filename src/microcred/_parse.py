@@ -1,0 +1,108 @@
+"""Turns whatever the caller hands in (dict, JSON text, bytes) into one JSON object, safely.
+
+Hostile input is normal input: sizes and nesting are bounded before anything expensive runs,
+duplicate keys are refused (two parsers could read two different credentials from one text),
+and every failure is a :class:`MalformedCredential` naming what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import MalformedCredential, ResourceLimitExceeded
+
+__all__ = ["DEFAULT_INPUT_LIMITS", "InputLimits", "check_depth", "parse_json_object"]
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """Bounds on one input document; raise them explicitly for unusually large credentials."""
+
+    max_bytes: int = 4 * 1024 * 1024
+    max_depth: int = 64
+
+
+DEFAULT_INPUT_LIMITS = InputLimits()
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise MalformedCredential(
+                f"duplicate JSON key {key!r}: a credential must be unambiguous"
+            )
+        out[key] = value
+    return out
+
+
+def _reject_constant(name: str) -> float:
+    raise MalformedCredential(f"{name} is not valid JSON")
+
+
+def parse_json_object(
+    data: str | bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS
+) -> dict[str, Any]:
+    """Parse JSON text that must hold one object."""
+    size = len(data.encode() if isinstance(data, str) else data)
+    if size > limits.max_bytes:
+        raise ResourceLimitExceeded(
+            f"the input is {size} bytes; the limit is {limits.max_bytes} "
+            "(raise InputLimits.max_bytes if you trust it)"
+        )
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        value = json.loads(
+            text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
+        )
+    except UnicodeDecodeError as exc:
+        raise MalformedCredential(f"the input is not UTF-8 text: {exc.reason}") from None
+    except RecursionError:
+        raise ResourceLimitExceeded(
+            f"the JSON nests deeper than {limits.max_depth} levels"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise MalformedCredential(
+            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    return require_object(value, limits)
+
+
+def require_object(value: Any, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> dict[str, Any]:
+    """Check an already-parsed value: a JSON object, within the depth limit, JSON types only."""
+    if not isinstance(value, Mapping):
+        kind = "null" if value is None else type(value).__name__
+        raise MalformedCredential(f"a credential is a JSON object, not {kind}")
+    check_depth(value, limits.max_depth)
+    return dict(value)
+
+
+def check_depth(value: Any, max_depth: int) -> None:
+    """Refuse nesting deeper than ``max_depth`` and non-JSON values, without recursion."""
+    stack: list[tuple[Any, int, str]] = [(value, 0, "")]
+    while stack:
+        node, depth, pointer = stack.pop()
+        if depth > max_depth:
+            raise ResourceLimitExceeded(
+                f"the document nests deeper than {max_depth} levels", pointer=pointer
+            )
+        if isinstance(node, Mapping):
+            for key, child in node.items():
+                if not isinstance(key, str):
+                    raise MalformedCredential("object keys must be strings", pointer=pointer)
+                stack.append((child, depth + 1, f"{pointer}/{escape(key)}"))
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1, f"{pointer}/{i}") for i, child in enumerate(node))
+        elif isinstance(node, float) and not math.isfinite(node):
+            raise MalformedCredential("numbers must be finite", pointer=pointer)
+        elif node is not None and not isinstance(node, str | int | float | bool):
+            raise MalformedCredential(f"{type(node).__name__} is not a JSON value", pointer=pointer)
+
+
+def escape(key: str) -> str:
+    """One JSON Pointer reference token (RFC 6901)."""
+    return key.replace("~", "~0").replace("/", "~1")

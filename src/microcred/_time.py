@@ -1,0 +1,49 @@
+"""Date-times as the VC data model writes them (XML Schema dateTimeStamp / RFC 3339)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from .errors import MalformedCredential
+
+__all__ = ["Clock", "format_datetime", "parse_datetime", "utc_now"]
+
+Clock = Callable[[], datetime]
+
+_DATETIME = re.compile(
+    r"-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})\Z", re.IGNORECASE
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def format_datetime(moment: datetime) -> str:
+    """UTC, seconds precision, ``Z``: the form issuers are asked to use."""
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_datetime(value: object, pointer: str) -> datetime:
+    """A timezone-aware datetime, or MalformedCredential naming the field."""
+    if not isinstance(value, str) or not _DATETIME.match(value):
+        raise MalformedCredential(
+            f"{value!r} is not a date-time with a time zone (e.g. 2024-01-31T12:00:00Z)",
+            pointer=pointer,
+        )
+    text = value.upper().replace("Z", "+00:00")
+    head, dot, rest = text.partition(".")
+    if dot:  # Python accepts at most 6 fractional digits
+        digits = re.match(r"\d+", rest)
+        frac = digits.group(0) if digits else ""
+        text = f"{head}.{frac[:6].ljust(6, '0')}{rest[len(frac) :]}"
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise MalformedCredential(f"{value!r} is not a valid date-time", pointer=pointer) from None
+
+
+def as_timedelta(leeway: float | timedelta) -> timedelta:
+    return leeway if isinstance(leeway, timedelta) else timedelta(seconds=leeway)

@@ -1,0 +1,69 @@
+"""Shared test set-up: no network beyond loopback, a fixed clock, the vector folders."""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+VECTORS = Path(__file__).parent / "vectors"
+SPEC_EXAMPLES = VECTORS / "spec-examples"
+W3C = VECTORS / "w3c-vc-di-eddsa"
+ONE_EDTECH = VECTORS / "1edtech-impl-guide"
+REPO = Path(__file__).parent.parent
+# The reference time of spec-examples/expected-outcomes.json.
+REFERENCE_TIME = datetime(2026, 11, 22, tzinfo=UTC)
+
+
+class NetworkAccessError(AssertionError):
+    """A test tried to reach a host other than this machine."""
+
+
+def _is_loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+_real_connect = socket.socket.connect
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(str(address[0])):
+        raise NetworkAccessError(f"tests must not reach {address!r}")
+    return _real_connect(self, address)
+
+
+def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    if host is not None and not _is_loopback(host.decode() if isinstance(host, bytes) else host):
+        raise NetworkAccessError(f"tests must not resolve {host!r}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network() -> Iterator[None]:
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.getaddrinfo = _guarded_getaddrinfo
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
+    socket.getaddrinfo = _real_getaddrinfo
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def url_map_pins() -> dict[str, Any]:
+    """The controller documents the spec examples' issuers publish (for offline pins)."""
+    mapping = load_json(SPEC_EXAMPLES / "url-map.json")["urls"]
+    return {url: load_json(SPEC_EXAMPLES / file) for url, file in mapping.items()}

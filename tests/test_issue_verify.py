@@ -1,0 +1,421 @@
+"""issue() and verify()/check() end to end, and every kind of bad input giving a clear verdict."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+import microcred
+from microcred import (
+    Ed25519Key,
+    IssuerMismatch,
+    MalformedCredential,
+    SigningError,
+    Status,
+    UndefinedTerm,
+    VerificationFailed,
+)
+
+from conftest import ONE_EDTECH, load_json
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+OB_CONTEXT = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+
+
+def badge(issuer: str) -> dict[str, Any]:
+    return {
+        "@context": list(OB_CONTEXT),
+        "id": "urn:uuid:a63a60be-f4af-491c-87fc-2c8fd3007a58",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Example University"},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "name": "Teamwork",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "id": "did:example:learner",
+            "achievement": {
+                "id": "https://example.edu/achievements/teamwork",
+                "type": ["Achievement"],
+                "name": "Teamwork",
+                "description": "Works well in a team.",
+                "criteria": {"narrative": "Completed the group project."},
+            },
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def key() -> Ed25519Key:
+    return Ed25519Key.from_seed(bytes(range(32)))
+
+
+@pytest.fixture(scope="module")
+def signed(key: Ed25519Key) -> dict[str, Any]:
+    return microcred.issue(badge(key.did), key, created="2026-01-01T00:00:00Z")
+
+
+@pytest.mark.parametrize("suite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_issue_then_verify(key: Ed25519Key, suite: str) -> None:
+    credential = badge(key.did)
+    before = copy.deepcopy(credential)
+    signed = microcred.issue(credential, key, suite=suite)
+    assert credential == before, "issue() must not modify its input"
+    report = microcred.verify(signed, now=NOW)
+    assert report.verified
+    assert [c.status for c in report.checks] == [
+        Status.PASSED,
+        Status.PASSED,
+        Status.PASSED,
+        Status.PASSED,
+        Status.SKIPPED,
+    ]
+    assert report.issuer == key.did
+
+
+def test_ed25519_signature_2020_needs_its_context(key: Ed25519Key) -> None:
+    with pytest.raises(UndefinedTerm, match="not defined by the document's @context") as caught:
+        microcred.issue(badge(key.did), key, suite="Ed25519Signature2020")
+    assert caught.value.pointer.startswith("/proof/")
+    credential = badge(key.did)
+    credential["@context"].append("https://w3id.org/security/suites/ed25519-2020/v1")
+    signed = microcred.issue(credential, key, suite="Ed25519Signature2020")
+    assert signed["proof"]["type"] == "Ed25519Signature2020"
+    assert microcred.verify(signed, now=NOW).verified
+
+
+def test_issue_refuses_a_key_the_issuer_does_not_control(key: Ed25519Key) -> None:
+    with pytest.raises(SigningError, match=r"issuer is https://example\.edu/issuers/1"):
+        microcred.issue(badge("https://example.edu/issuers/1"), key)
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "pointer"),
+    [
+        (lambda c: c.pop("issuer"), MalformedCredential, "/issuer"),
+        (lambda c: c.update(type=["OpenBadgeCredential"]), MalformedCredential, "/type"),
+        (lambda c: c.update({"@context": OB_CONTEXT[1:]}), MalformedCredential, "/@context"),
+        (
+            lambda c: c["credentialSubject"].update(favouriteColour="blue"),
+            UndefinedTerm,
+            "/credentialSubject/favouriteColour",
+        ),
+    ],
+    ids=["no-issuer", "no-vc-type", "context-order", "undefined-term"],
+)
+def test_issue_refuses_non_conforming(
+    key: Ed25519Key, change: Callable[[dict[str, Any]], Any], error: type[Exception], pointer: str
+) -> None:
+    credential = badge(key.did)
+    change(credential)
+    with pytest.raises(error) as caught:
+        microcred.issue(credential, key)
+    assert getattr(caught.value, "pointer", None) == pointer
+
+
+def test_proof_set_one_good_proof_suffices(key: Ed25519Key, signed: dict[str, Any]) -> None:
+    other = Ed25519Key.generate()
+    twice = microcred.issue(signed, key, suite="eddsa-jcs-2022")
+    assert isinstance(twice["proof"], list)
+    assert len(twice["proof"]) == 2
+    twice["proof"][0]["proofValue"] = microcred.issue(badge(other.did), other)["proof"][
+        "proofValue"
+    ]
+    report = microcred.check(twice, now=NOW)
+    assert report.verified
+    proof = report.check("proof")
+    assert [c.status for c in proof.children] == [Status.FAILED, Status.PASSED]
+
+
+def test_verify_raises_with_the_report(signed: dict[str, Any]) -> None:
+    tampered = copy.deepcopy(signed)
+    tampered["name"] = "Leadership"
+    with pytest.raises(VerificationFailed) as caught:
+        microcred.verify(tampered, now=NOW)
+    assert caught.value.report.check("proof").code == "PROOF_VERIFICATION_ERROR"
+    assert "altered" in str(caught.value)
+
+
+def test_validity_window(key: Ed25519Key) -> None:
+    credential = badge(key.did)
+    credential["validUntil"] = "2026-06-01T00:00:00Z"
+    signed = microcred.issue(credential, key, created="2026-01-01T00:00:00Z")
+    early = microcred.check(signed, now=datetime(2025, 12, 1, tzinfo=UTC))
+    assert early.check("validity").code == "NOT_YET_VALID"
+    late = microcred.check(signed, now=NOW)
+    assert late.check("validity").code == "EXPIRED"
+    assert late.check("validity").pointer == "/validUntil"
+    within_leeway = microcred.check(signed, now=datetime(2026, 6, 1, 0, 0, 30, tzinfo=UTC))
+    assert within_leeway.verified
+
+
+def test_repointing_the_issuer_after_signing_fails(key: Ed25519Key) -> None:
+    signed = microcred.issue(badge(key.did), key)
+    signed["issuer"]["id"] = "https://example.edu/issuers/565049"
+    report = microcred.check(signed, now=NOW)
+    assert report.check("proof").status is Status.FAILED
+    assert not report.verified
+
+
+def test_issuer_mismatch_is_reported(key: Ed25519Key) -> None:
+    from microcred.suites import EDDSA_RDFC_2022, ProofOptions, add_proof
+
+    credential = badge("https://example.edu/issuers/565049")
+    signed = add_proof(
+        credential, key, EDDSA_RDFC_2022, ProofOptions(verification_method=key.verification_method)
+    )
+    report = microcred.check(signed, now=NOW)
+    assert report.check("proof").status is Status.PASSED
+    issuer = report.check("issuer")
+    assert issuer.status is Status.FAILED
+    assert issuer.code == IssuerMismatch.code
+    assert key.did in issuer.message
+
+
+# -- bad input: each a failed check naming the field, never a traceback -------------------------
+
+
+def _json(doc: Any) -> str:
+    return json.dumps(doc)
+
+
+def _mutate(signed: dict[str, Any], change: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+    doc = copy.deepcopy(signed)
+    change(doc)
+    return doc
+
+
+BAD: list[tuple[str, Callable[[dict[str, Any]], Any], str, str, str]] = [
+    # (id, make input from the signed badge, failing check, code, pointer)
+    ("malformed-json", lambda s: _json(s)[:-5], "parse", "MALFORMED_CREDENTIAL", ""),
+    ("not-an-object", lambda s: "[1, 2]", "parse", "MALFORMED_CREDENTIAL", ""),
+    ("json-null", lambda s: "null", "parse", "MALFORMED_CREDENTIAL", ""),
+    (
+        "duplicate-key",
+        lambda s: _json(s)[:-1] + ', "name": "Other"}',
+        "parse",
+        "MALFORMED_CREDENTIAL",
+        "",
+    ),
+    ("not-utf8", lambda s: b"\xff\xfe{}", "parse", "MALFORMED_CREDENTIAL", ""),
+    (
+        "no-proof",
+        lambda s: _mutate(s, lambda d: d.pop("proof")),
+        "proof",
+        "MALFORMED_PROOF_ERROR",
+        "/proof",
+    ),
+    (
+        "proof-not-object",
+        lambda s: _mutate(s, lambda d: d.update(proof="abc")),
+        "proof",
+        "MALFORMED_PROOF_ERROR",
+        "/proof",
+    ),
+    (
+        "no-proof-value",
+        lambda s: _mutate(s, lambda d: d["proof"].pop("proofValue")),
+        "proof",
+        "MALFORMED_PROOF_ERROR",
+        "/proof/proofValue",
+    ),
+    (
+        "no-verification-method",
+        lambda s: _mutate(s, lambda d: d["proof"].pop("verificationMethod")),
+        "proof",
+        "MALFORMED_PROOF_ERROR",
+        "/proof/verificationMethod",
+    ),
+    (
+        "wrong-purpose",
+        lambda s: _mutate(s, lambda d: d["proof"].update(proofPurpose="authentication")),
+        "proof",
+        "MISMATCHED_PROOF_PURPOSE_ERROR",
+        "/proof/proofPurpose",
+    ),
+    (
+        "unknown-suite",
+        lambda s: _mutate(s, lambda d: d["proof"].update(cryptosuite="eddsa-2099")),
+        "proof",
+        "UNSUPPORTED_CRYPTOSUITE",
+        "/proof",
+    ),
+    (
+        "truncated-proof-value",
+        lambda s: _mutate(s, lambda d: d["proof"].update(proofValue=d["proof"]["proofValue"][:40])),
+        "proof",
+        "MALFORMED_PROOF_ERROR",
+        "/proof/proofValue",
+    ),
+    (
+        "non-base58-proof-value",
+        lambda s: _mutate(
+            s, lambda d: d["proof"].update(proofValue="z0OIl" + d["proof"]["proofValue"][5:])
+        ),
+        "proof",
+        "MALFORMED_PROOF_ERROR",
+        "/proof/proofValue",
+    ),
+    (
+        "other-multibase-prefix",
+        lambda s: _mutate(
+            s, lambda d: d["proof"].update(proofValue="u" + d["proof"]["proofValue"][1:])
+        ),
+        "proof",
+        "MALFORMED_PROOF_ERROR",
+        "/proof/proofValue",
+    ),
+    (
+        "created-in-future",
+        lambda s: _mutate(s, lambda d: d["proof"].update(created="2099-01-01T00:00:00Z")),
+        "proof",
+        "PROOF_VERIFICATION_ERROR",
+        "/proof/created",
+    ),
+    (
+        "bad-created",
+        lambda s: _mutate(s, lambda d: d["proof"].update(created="yesterday")),
+        "proof",
+        "MALFORMED_CREDENTIAL",
+        "/proof/created",
+    ),
+    (
+        "unknown-context",
+        lambda s: _mutate(s, lambda d: d["@context"].append("https://evil.example/context.json")),
+        "proof",
+        "UNKNOWN_CONTEXT",
+        "/@context",
+    ),
+    (
+        "undefined-term",
+        lambda s: _mutate(s, lambda d: d["credentialSubject"].update(extra=1)),
+        "proof",
+        "DATA_LOSS_DETECTION_ERROR",
+        "/credentialSubject/extra",
+    ),
+    (
+        "undefined-type",
+        lambda s: _mutate(s, lambda d: d["type"].append("MadeUpType")),
+        "proof",
+        "DATA_LOSS_DETECTION_ERROR",
+        "/type/2",
+    ),
+    (
+        "relative-type",
+        lambda s: _mutate(
+            s, lambda d: d["credentialSubject"].update(type=["AchievementSubject", "./relative"])
+        ),
+        "proof",
+        "DATA_LOSS_DETECTION_ERROR",
+        "/credentialSubject/type/1",
+    ),
+    (
+        "wrong-key-type",
+        lambda s: _mutate(
+            s,
+            lambda d: d["proof"].update(
+                verificationMethod="did:key:zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169"
+                "#zDnaerDaTF5BXEavCrfRZEk316dpbLsfPDZ3WJ5hRTPFU2169"
+            ),
+        ),
+        "proof",
+        "INVALID_VERIFICATION_METHOD",
+        "/proof/verificationMethod",
+    ),
+    (
+        "fragment-not-the-key",
+        lambda s: _mutate(
+            s,
+            lambda d: d["proof"].update(
+                verificationMethod=d["proof"]["verificationMethod"].split("#")[0] + "#other"
+            ),
+        ),
+        "proof",
+        "INVALID_VERIFICATION_METHOD",
+        "/proof/verificationMethod",
+    ),
+    (
+        "bad-valid-from",
+        lambda s: _mutate(s, lambda d: d.update(validFrom="01/02/2026")),
+        "validity",
+        "MALFORMED_CREDENTIAL",
+        "/validFrom",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("make", "check", "code", "pointer"), [b[1:] for b in BAD], ids=[b[0] for b in BAD]
+)
+def test_bad_input_is_a_clear_verdict(
+    signed: dict[str, Any],
+    make: Callable[[dict[str, Any]], Any],
+    check: str,
+    code: str,
+    pointer: str,
+) -> None:
+    report = microcred.check(make(signed), now=NOW)
+    assert not report.verified
+    failing = report.check(check)
+    assert failing.status is Status.FAILED, report.to_dict()
+    assert failing.code == code, failing
+    assert failing.pointer == pointer, failing
+    assert failing.message
+    json.dumps(report.to_dict())  # the report is always plain JSON
+
+
+def test_status_without_a_checker_is_indeterminate(key: Ed25519Key) -> None:
+    credential = badge(key.did)
+    credential["credentialStatus"] = {
+        "id": "https://example.edu/status/1#5",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "5",
+        "statusListCredential": "https://example.edu/status/1",
+    }
+    report = microcred.check(microcred.issue(credential, key), now=NOW)
+    assert report.check("status").status is Status.INDETERMINATE
+    assert not report.verified
+
+
+def test_one_edtech_vector_needs_its_issuers_published_key() -> None:
+    """The key in the method URL's fragment is never used: without the document, indeterminate."""
+    signed = load_json(ONE_EDTECH / "obv3p0" / "credential-signed.json")
+    report = microcred.check(signed, now=NOW)
+    assert report.check("proof").status is Status.INDETERMINATE
+    assert "example.edu/issuers/565049" in report.check("proof").message
+    assert not report.verified
+    # A forged controller document listing the key only under authentication does not bind.
+    vm = signed["proof"]["verificationMethod"]
+    pair = load_json(ONE_EDTECH / "obv3p0" / "key-pair.json")
+    controller = {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": "https://example.edu/issuers/565049",
+        "verificationMethod": [
+            {
+                "id": vm,
+                "type": "Multikey",
+                "controller": pair["controller"],
+                "publicKeyMultibase": pair["publicKeyMultibase"],
+            }
+        ],
+        "authentication": [vm],
+    }
+    report = microcred.check(signed, now=NOW, pins={controller["id"]: controller})
+    assert report.check("proof").status is Status.PASSED
+    assert report.check("issuer").code == "INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD"
+    controller["assertionMethod"] = [vm]
+    assert microcred.check(signed, now=NOW, pins={controller["id"]: controller}).verified
+
+
+def test_expired_proof(key: Ed25519Key) -> None:
+    signed = microcred.issue(badge(key.did), key, expires=NOW - timedelta(days=1))
+    report = microcred.check(signed, now=NOW)
+    assert report.check("proof").pointer == "/proof/expires"

@@ -1,0 +1,72 @@
+"""The public API is exactly what __all__ says, sorted, and every name resolves."""
+
+from __future__ import annotations
+
+import microcred
+
+EXPECTED = {
+    "Check",
+    "CredentialError",
+    "Cryptosuite",
+    "DocumentLoadError",
+    "DocumentLoader",
+    "Ed25519Key",
+    "ExpiredCredential",
+    "InvalidKey",
+    "InvalidProof",
+    "InvalidSignature",
+    "IssuerMismatch",
+    "KeyResolutionError",
+    "KeyResolver",
+    "MalformedCredential",
+    "MicrocredError",
+    "PrematureCredential",
+    "Problem",
+    "ResolutionError",
+    "ResolvedKey",
+    "ResourceLimitExceeded",
+    "RevokedCredential",
+    "SigningError",
+    "StaticResolver",
+    "Status",
+    "UndefinedTerm",
+    "UnknownContext",
+    "UnsupportedSuite",
+    "VerificationFailed",
+    "VerificationReport",
+    "Verifier",
+    "__version__",
+    "bundled_loader",
+    "check",
+    "issue",
+    "loader_with",
+    "resolve_did_key",
+    "verify",
+}
+
+
+def test_all_is_sorted_and_exact() -> None:
+    assert microcred.__all__ == sorted(microcred.__all__)
+    assert set(microcred.__all__) == EXPECTED
+
+
+def test_every_public_name_resolves() -> None:
+    for name in microcred.__all__:
+        assert getattr(microcred, name) is not None
+
+
+def test_no_stray_public_names() -> None:
+    public = {n for n in vars(microcred) if not n.startswith("_")}
+    modules = {n for n in public if type(getattr(microcred, n)).__name__ == "module"}
+    assert public - modules - set(microcred.__all__) == {"annotations"}
+
+
+def test_error_codes_are_unique_per_class() -> None:
+    errors = [
+        getattr(microcred, n)
+        for n in microcred.__all__
+        if isinstance(getattr(microcred, n), type)
+        and issubclass(getattr(microcred, n), microcred.MicrocredError)
+    ]
+    codes = [e.code for e in errors]
+    assert len(codes) == len(set(codes)), codes
