@@ -9,7 +9,6 @@ URDNA2015 has none. Every pyld error is translated here; ``JsonLdError`` never e
 
 from __future__ import annotations
 
-import math
 import re
 import sys
 import threading
@@ -23,8 +22,9 @@ from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
 from . import _rdfc
+from ._parse import check_depth
 from ._rdfc import DEFAULT_LIMITS, CanonLimits, Quad
-from .errors import MalformedCredential, MicrocredError, ResourceLimitExceeded, UndefinedTerm
+from .errors import MalformedCredential, MicrocredError, UndefinedTerm
 from .loaders import DocumentLoader, bundled_loader
 
 __all__ = ["canonize", "expand", "to_dataset"]
@@ -77,23 +77,6 @@ def _walk(document: Any) -> Iterator[tuple[str, Any, str | None, int]]:
         else:
             continue
         stack.extend(reversed(items))
-
-
-def _check_shape(document: Any, max_depth: int) -> None:
-    """Refuse non-JSON values and nesting deeper than ``max_depth`` before pyld recurses."""
-    for pointer, value, _, depth in _walk(document):
-        if isinstance(value, dict | list) and depth > max_depth:
-            raise ResourceLimitExceeded(
-                f"the document is nested more than {max_depth} levels deep; raise "
-                "CanonLimits(max_depth=...) only for input you trust",
-                pointer=pointer,
-            )
-        if isinstance(value, dict) and not all(isinstance(k, str) for k in value):
-            raise MalformedCredential("object keys must be strings", pointer=pointer)
-        if isinstance(value, float) and not math.isfinite(value):
-            raise MalformedCredential("numbers must be finite in JSON", pointer=pointer)
-        if not isinstance(value, dict | list | str | int | float | None):
-            raise MalformedCredential(f"not a JSON value: {type(value).__name__}", pointer=pointer)
 
 
 def _caller_locals() -> tuple[Any, Any]:
@@ -280,7 +263,7 @@ def _prepare(document: Mapping[str, Any], limits: CanonLimits) -> dict[str, Any]
         raise MalformedCredential(
             f"a JSON-LD document must be a JSON object, not {type(document).__name__}"
         )
-    _check_shape(document, limits.max_depth)
+    check_depth(document, limits.max_depth)
     return dict(document)
 
 

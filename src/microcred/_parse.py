@@ -88,7 +88,9 @@ def check_depth(value: Any, max_depth: int) -> None:
         node, depth, pointer = stack.pop()
         if depth > max_depth:
             raise ResourceLimitExceeded(
-                f"the document nests deeper than {max_depth} levels", pointer=pointer
+                f"the document nests deeper than {max_depth} levels; raise max_depth "
+                "(InputLimits or CanonLimits) only for input you trust",
+                pointer=pointer,
             )
         if isinstance(node, Mapping):
             for key, child in node.items():
