@@ -95,13 +95,13 @@ def test_pins_verify_https_keys_offline(capsys: pytest.CaptureFixture[str]) -> N
     example = (
         SPEC_EXAMPLES / "ob-spec-rendered-2024-04-03" / "basic-openbadgecredential.signed.json"
     )
-    assert main(["verify", str(example), *NOW]) == 1  # the key's document is not available
-    assert "cannot resolve" in capsys.readouterr().out
+    assert main(["verify", str(example), "--offline", *NOW]) == 1  # no key document available
+    assert "verifying offline" in capsys.readouterr().out
     pins = str(SPEC_EXAMPLES / "url-map.json")
     # url-map.json holds {"description", "urls": {...}}: pass the inner mapping via --pin.
     mapping = load_json(SPEC_EXAMPLES / "url-map.json")["urls"]
     pin_args = [f"--pin={url}={SPEC_EXAMPLES / file}" for url, file in mapping.items()]
-    assert main(["verify", str(example), *NOW, *pin_args]) == 0
+    assert main(["verify", str(example), "--offline", *NOW, *pin_args]) == 0
     assert pins
 
 

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import microcred
 from microcred import _canon
 from microcred._schema import validate_schema
 from microcred.errors import MalformedCredential
@@ -520,3 +521,14 @@ def test_random_badges_round_trip_and_conform(badge: OpenBadgeCredential) -> Non
     assert [f for f in validate_schema(data) if f.severity != "warning"] == []
     assert check_semantics(data) == []
     _canon.expand(data)
+
+    # ... and what the models build, microcred signs and verifies (issuer = the key's DID).
+    issuer = data["issuer"]
+    data["issuer"] = {**issuer, "id": _KEY.did} if isinstance(issuer, dict) else _KEY.did
+    signed = microcred.issue(data, _KEY, created=data["validFrom"])
+    valid_from, _ = loaded.validity()
+    assert valid_from is not None
+    assert microcred.verify(signed, now=valid_from + timedelta(seconds=1), offline=True).verified
+
+
+_KEY = microcred.Ed25519Key.from_seed(bytes(range(32)))

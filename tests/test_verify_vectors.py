@@ -37,7 +37,7 @@ STATUS = {"none": Status.SKIPPED, "unreachable": Status.INDETERMINATE, "active":
 
 @pytest.fixture(scope="module")
 def verifier() -> Iterator[Verifier]:
-    with Verifier(pins=url_map_pins(), now=REFERENCE_TIME) as v:
+    with Verifier(pins=url_map_pins(), now=REFERENCE_TIME, offline=True) as v:
         yield v
 
 

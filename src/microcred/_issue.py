@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from ._checks import issuer_id
 from ._parse import require_object
 from ._time import format_datetime, utc_now
-from ._verify import issuer_id
 from .errors import MalformedCredential, SigningError
 from .keys import Ed25519Key
 from .loaders import DocumentLoader, bundled_loader

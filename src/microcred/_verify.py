@@ -1,84 +1,57 @@
-"""The verifier: an ordered pipeline of checks that turns any input into a report.
+"""The verifier: configuration, shared caches, and the ordered pipeline of checks.
 
-Exceptions inside, report outside: each check raises a typed :class:`MicrocredError`, and
-:func:`_run` turns it into a report entry — a :class:`CredentialError` fails the check, a
-:class:`ResolutionError` makes it indeterminate. Anything else is a bug and propagates.
+The OB 3.0 order: parse → proof → issuer binding → validity → status (the status-list
+credential is verified by this same verifier). Independent checks still run after a failure so
+the report is complete. :func:`check` returns the report; :func:`verify` raises unless verified.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from functools import partial
 from types import TracebackType
 from typing import Any
 
+from ._checks import (
+    Run,
+    as_list,
+    check_issuer,
+    check_proofs,
+    check_schema,
+    check_validity,
+    issuer_id,
+    run_check,
+)
+from ._http import HttpClient, HTTPPolicy
 from ._parse import DEFAULT_INPUT_LIMITS, InputLimits, parse_json_object, require_object
 from ._rdfc import DEFAULT_LIMITS, CanonLimits
-from ._time import Clock, as_timedelta, parse_datetime, utc_now
-from .errors import (
-    CredentialError,
-    ExpiredCredential,
-    InvalidProof,
-    InvalidSignature,
-    IssuerMismatch,
-    MalformedCredential,
-    MicrocredError,
-    PrematureCredential,
-    ResolutionError,
-    UnsupportedSuite,
-    VerificationFailed,
-)
+from ._time import Clock, as_timedelta, utc_now
+from .errors import MalformedCredential, ResolutionError, VerificationFailed
 from .loaders import DocumentLoader, bundled_loader
-from .report import Check, Status, VerificationReport
-from .resolvers import KeyResolver, ResolvedKey, default_resolver
+from .report import Check, Problem, Status, VerificationReport
+from .resolvers import Fetch, KeyResolver, default_resolver, pinned_fetch
+from .status import STATUS_CHECKERS, StatusChecker
 from .suites import DEFAULT_SUITES, Cryptosuite
-from .suites._proofs import Processing, chain_input, verify_proof_value
+from .suites._proofs import Processing
 
 __all__ = ["Verifier", "check", "verify"]
 
 Input = Mapping[str, Any] | str | bytes
-
-
-@dataclass
-class _Run:
-    """What the checks of one verification share."""
-
-    document: dict[str, Any]
-    now: datetime
-    challenge: str | None
-    domain: str | None
-    bound_keys: list[ResolvedKey] = field(default_factory=list)
-
-
-def _run(name: str, check: Callable[[], Check]) -> Check:
-    try:
-        return check()
-    except CredentialError as exc:
-        return Check(name, Status.FAILED, exc.message, exc.code, exc.pointer)
-    except ResolutionError as exc:
-        return Check(name, Status.INDETERMINATE, exc.message, exc.code, exc.pointer)
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def issuer_id(document: Mapping[str, Any]) -> str | None:
-    """The credential's issuer id, whether ``issuer`` is a URL or a profile object."""
-    issuer = document.get("issuer")
-    if isinstance(issuer, Mapping):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
+# Status methods whose list is a plain document, not a credential to verify.
+_UNSIGNED_LISTS = frozenset({"1EdTechRevocationList"})
+_STATUS_CACHE_SIZE = 256
 
 
 class Verifier:
     """Verifies credentials with one configuration and shared caches; reuse it for batches.
 
-    ``resolver`` maps verification methods to keys (default: did:key, plus ``pins``);
-    ``suites`` are the proof suites accepted; ``now`` pins the clock (a datetime or a callable);
-    ``leeway`` tolerates clock skew on every date comparison.
+    Keys and status lists are fetched over hardened HTTPS (``http`` policy) unless
+    ``offline=True``; ``pins`` (URL -> JSON document, ``None`` = not found) are consulted first.
+    ``resolver`` replaces key resolution entirely; ``suites`` are the accepted proof suites;
+    ``now`` pins the clock (a datetime or a callable); ``leeway`` tolerates clock skew.
     """
 
     def __init__(
@@ -86,63 +59,50 @@ class Verifier:
         *,
         resolver: KeyResolver | None = None,
         pins: Mapping[str, Any] | None = None,
+        http: HTTPPolicy | None = None,
+        offline: bool = False,
         loader: DocumentLoader = bundled_loader,
         suites: Iterable[Cryptosuite] = DEFAULT_SUITES,
+        status_checkers: Mapping[str, StatusChecker] = STATUS_CHECKERS,
         now: datetime | Clock | None = None,
         leeway: float | timedelta = 60,
         canon_limits: CanonLimits = DEFAULT_LIMITS,
         input_limits: InputLimits = DEFAULT_INPUT_LIMITS,
         purpose: str = "assertionMethod",
     ) -> None:
-        if resolver is not None and pins is not None:
-            raise ValueError("pass either resolver= or pins=, not both")
-        self.resolver: KeyResolver = resolver or default_resolver(pins)
+        self._http = None if offline else HttpClient(http or HTTPPolicy())
+        self.fetch: Fetch = pinned_fetch(
+            dict(pins or {}), self._http.get_json if self._http else None
+        )
+        self.resolver: KeyResolver = resolver or default_resolver(self.fetch)
         self.suites = tuple(suites)
+        self.status_checkers = dict(status_checkers)
         self.processing = Processing(loader, canon_limits)
         self.input_limits = input_limits
         self.leeway = as_timedelta(leeway)
         self.purpose = purpose
         self._clock: Clock = (lambda: now) if isinstance(now, datetime) else (now or utc_now)
+        self._status_lists: OrderedDict[str, Mapping[str, Any] | str] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __enter__(self) -> Verifier:
         return self
 
     def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
 
     def close(self) -> None:
-        """Release network clients and caches (none are held yet)."""
+        """Close the HTTP client; the verifier cannot fetch afterwards."""
+        if self._http is not None:
+            self._http.close()
 
     def check(
         self, data: Input, *, challenge: str | None = None, domain: str | None = None
     ) -> VerificationReport:
         """Run every check and return the report; never raises for a bad credential."""
-        try:
-            document = self._parse(data)
-        except MalformedCredential as exc:
-            failed = Check("parse", Status.FAILED, exc.message, exc.code, exc.pointer)
-            return VerificationReport(checks=(failed,))
-        run = _Run(document, self._clock(), challenge, domain)
-        checks = (
-            Check("parse", Status.PASSED, "a JSON object"),
-            _run("proof", lambda: self._check_proofs(run)),
-            _run("issuer", lambda: self._check_issuer(run)),
-            _run("validity", lambda: self._check_validity(run)),
-            _run("status", lambda: self._check_status(run)),
-        )
-        types = tuple(t for t in _as_list(document.get("type")) if isinstance(t, str))
-        ident = document.get("id")
-        return VerificationReport(
-            checks=checks,
-            credential_id=ident if isinstance(ident, str) else None,
-            issuer=issuer_id(document),
-            types=types,
-        )
+        return self._check(data, challenge=challenge, domain=domain, with_status=True)
 
     def verify(
         self, data: Input, *, challenge: str | None = None, domain: str | None = None
@@ -153,7 +113,37 @@ class Verifier:
             raise VerificationFailed(report)
         return report
 
-    # -- steps ---------------------------------------------------------------------------
+    # -- pipeline ------------------------------------------------------------------------
+
+    def _check(
+        self, data: Input, *, challenge: str | None, domain: str | None, with_status: bool
+    ) -> VerificationReport:
+        try:
+            document = self._parse(data)
+        except MalformedCredential as exc:
+            failed = Check("parse", Status.FAILED, exc.message, exc.code, exc.pointer)
+            return VerificationReport(checks=(failed,))
+        run = Run(self, document, self._clock(), challenge, domain)
+        status = (
+            run_check("status", partial(self._check_status, run))
+            if with_status
+            else Check("status", Status.SKIPPED, "status lists are not checked for status lists")
+        )
+        checks = (
+            Check("parse", Status.PASSED, "a JSON object"),
+            run_check("schema", partial(check_schema, run)),
+            run_check("proof", partial(check_proofs, run)),
+            run_check("issuer", partial(check_issuer, run)),
+            run_check("validity", partial(check_validity, run)),
+            status,
+        )
+        ident = document.get("id")
+        return VerificationReport(
+            checks=checks,
+            credential_id=ident if isinstance(ident, str) else None,
+            issuer=issuer_id(document),
+            types=tuple(t for t in as_list(document.get("type")) if isinstance(t, str)),
+        )
 
     def _parse(self, data: Input) -> dict[str, Any]:
         if isinstance(data, str | bytes):
@@ -162,170 +152,79 @@ class Verifier:
             data = data.to_dict()
         return require_object(data, self.input_limits)
 
-    def _check_proofs(self, run: _Run) -> Check:
-        proofs = run.document.get("proof")
-        if proofs is None or proofs == []:
-            raise InvalidProof("the credential has no proof: it is not signed", pointer="/proof")
-        items = _as_list(proofs)
+    # -- status --------------------------------------------------------------------------
+
+    def _check_status(self, run: Run) -> Check:
+        declared = run.document.get("credentialStatus")
+        if declared is None:
+            return Check("status", Status.SKIPPED, "the credential declares no status")
+        entries = as_list(declared)
         pointers = (
-            [f"/proof/{i}" for i in range(len(items))] if isinstance(proofs, list) else ["/proof"]
+            [f"/credentialStatus/{i}" for i in range(len(entries))]
+            if isinstance(declared, list)
+            else ["/credentialStatus"]
         )
         children = tuple(
-            _run("proof", partial(self._check_one_proof, run, items, proof, ptr))
-            for proof, ptr in zip(items, pointers, strict=True)
+            run_check("status", partial(self._check_status_entry, run, entry, pointer))
+            for entry, pointer in zip(entries, pointers, strict=True)
         )
-        for status in (Status.PASSED, Status.INDETERMINATE):
-            best = [c for c in children if c.status is status]
-            if best:
-                first = best[0]
-                message = (
-                    first.message
-                    if len(children) == 1
-                    else (f"{len(best)} of {len(children)} proofs: {first.message}")
+        for status in (Status.FAILED, Status.INDETERMINATE):
+            worst = next((c for c in children if c.status is status), None)
+            if worst is not None:
+                return Check(
+                    "status",
+                    status,
+                    worst.message,
+                    worst.code,
+                    worst.pointer,
+                    children=children if len(children) > 1 else (),
                 )
-                return Check("proof", status, message, first.code, first.pointer, children=children)
-        first = children[0]
+        warnings = tuple(w for c in children for w in c.warnings)
+        message = "; ".join(c.message for c in children)
         return Check(
-            "proof",
-            Status.FAILED,
-            first.message,
-            first.code,
-            first.pointer,
+            "status",
+            Status.PASSED,
+            message,
+            warnings=warnings,
             children=children if len(children) > 1 else (),
         )
 
-    def _suite(self, proof: Mapping[str, Any], pointer: str) -> Cryptosuite:
-        kind, name = proof.get("type"), proof.get("cryptosuite")
-        for suite in self.suites:
-            if suite.proof_type == kind and suite.cryptosuite == name:
-                return suite
-        label = f"{kind}/{name}" if name is not None else str(kind)
-        accepted = ", ".join(s.name for s in self.suites) or "none"
-        raise UnsupportedSuite(
-            f"proof suite {label} is not accepted (accepted: {accepted})", pointer=pointer
-        )
-
-    def _check_one_proof(self, run: _Run, proofs: list[Any], proof: Any, pointer: str) -> Check:
-        if not isinstance(proof, Mapping):
-            raise InvalidProof("a proof must be a JSON object", pointer=pointer)
-        suite = self._suite(proof, pointer)
-        method = self._check_proof_options(run, proof, pointer)
-        unsecured = chain_input(run.document, proofs, proof.get("previousProof"))
-        try:
-            resolved = self.resolver(method)
-        except MicrocredError as exc:
-            exc.pointer = exc.pointer or f"{pointer}/verificationMethod"
-            raise
-        if not verify_proof_value(
-            unsecured, proof, suite, resolved.key, self.processing, pointer=pointer
-        ):
-            raise InvalidSignature(
-                f"the {suite.name} signature does not match the credential and the key "
-                f"{method}: the credential was altered or signed with another key",
-                pointer=f"{pointer}/proofValue",
+    def _check_status_entry(self, run: Run, entry: Any, pointer: str) -> Check:
+        kind = entry.get("type") if isinstance(entry, Mapping) else None
+        checker = self.status_checkers.get(kind) if isinstance(kind, str) else None
+        if checker is None:
+            raise ResolutionError(
+                f"status method {kind!r:.60} is not supported, so revocation cannot be checked",
+                pointer=f"{pointer}/type",
             )
-        run.bound_keys.append(resolved)
-        return Check(
-            "proof", Status.PASSED, f"{suite.name} signature by {method} is valid", pointer=pointer
-        )
+        fetch = self.fetch if kind in _UNSIGNED_LISTS else self._verified_status_list
+        result = checker(entry, pointer, fetch, run.document)
+        warnings = tuple(Problem("STATUS_WARNING", w, pointer) for w in result.warnings)
+        return Check("status", Status.PASSED, result.message, pointer=pointer, warnings=warnings)
 
-    def _check_proof_options(self, run: _Run, proof: Mapping[str, Any], pointer: str) -> str:
-        method = proof.get("verificationMethod")
-        if not isinstance(method, str) or not method:
-            raise InvalidProof(
-                "verificationMethod is missing or not a string",
-                pointer=f"{pointer}/verificationMethod",
-            )
-        purpose = proof.get("proofPurpose")
-        if purpose != self.purpose:
-            raise InvalidProof(
-                f"proofPurpose is {purpose!r}; a credential proof must be {self.purpose!r}",
-                pointer=f"{pointer}/proofPurpose",
-                code="MISMATCHED_PROOF_PURPOSE_ERROR",
-            )
-        if "created" in proof:
-            created = parse_datetime(proof["created"], f"{pointer}/created")
-            if created > run.now + self.leeway:
-                raise InvalidProof(
-                    f"the proof was created in the future ({proof['created']})",
-                    pointer=f"{pointer}/created",
-                    code="PROOF_VERIFICATION_ERROR",
-                )
-        if "expires" in proof:
-            expires = parse_datetime(proof["expires"], f"{pointer}/expires")
-            if expires < run.now - self.leeway:
-                raise InvalidProof(
-                    f"the proof expired at {proof['expires']}",
-                    pointer=f"{pointer}/expires",
-                    code="PROOF_VERIFICATION_ERROR",
-                )
-        for name, expected, code in (
-            ("challenge", run.challenge, "INVALID_CHALLENGE_ERROR"),
-            ("domain", run.domain, "INVALID_DOMAIN_ERROR"),
-        ):
-            if expected is not None and proof.get(name) != expected:
-                raise InvalidProof(
-                    f"the proof's {name} is {proof.get(name)!r}, expected {expected!r}",
-                    pointer=f"{pointer}/{name}",
-                    code=code,
-                )
-        return method
+    def _verified_status_list(self, url: str) -> Mapping[str, Any]:
+        """The status-list credential at ``url``, verified by this verifier (cached)."""
+        with self._lock:
+            cached = self._status_lists.get(url)
+        if cached is None:
+            cached = self._verify_status_list(url)
+            with self._lock:
+                self._status_lists[url] = cached
+                while len(self._status_lists) > _STATUS_CACHE_SIZE:
+                    self._status_lists.popitem(last=False)
+        if isinstance(cached, str):
+            raise ResolutionError(cached)
+        return cached
 
-    def _check_issuer(self, run: _Run) -> Check:
-        issuer = issuer_id(run.document)
-        if issuer is None:
-            raise MalformedCredential(
-                "issuer is missing: it must be a URL or an object with an id", pointer="/issuer"
-            )
-        if not run.bound_keys:
-            return Check("issuer", Status.SKIPPED, "no valid proof to bind to the issuer")
-        for resolved in run.bound_keys:
-            if resolved.controller == issuer and self.purpose in resolved.relationships:
-                return Check(
-                    "issuer",
-                    Status.PASSED,
-                    f"signed with {resolved.method_id}, a key of the issuer {issuer}",
-                )
-        resolved = run.bound_keys[0]
-        if resolved.controller == issuer:
-            raise IssuerMismatch(
-                f"the issuer {issuer} does not list {resolved.method_id} under {self.purpose}",
-                pointer="/issuer",
-                code="INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD",
-            )
-        raise IssuerMismatch(
-            f"the credential names issuer {issuer} but was signed with a key controlled by "
-            f"{resolved.controller}",
-            pointer="/issuer",
-        )
-
-    def _check_validity(self, run: _Run) -> Check:
-        doc, now, leeway = run.document, run.now, self.leeway
-        start_name = "validFrom" if "validFrom" in doc else "issuanceDate"
-        end_name = "validUntil" if "validUntil" in doc else "expirationDate"
-        if start_name in doc:
-            start = parse_datetime(doc[start_name], f"/{start_name}")
-            if now + leeway < start:
-                raise PrematureCredential(
-                    f"the credential is not valid before {doc[start_name]}",
-                    pointer=f"/{start_name}",
-                )
-        if end_name in doc:
-            end = parse_datetime(doc[end_name], f"/{end_name}")
-            if now - leeway > end:
-                raise ExpiredCredential(
-                    f"the credential expired at {doc[end_name]}", pointer=f"/{end_name}"
-                )
-        return Check("validity", Status.PASSED, f"valid at {now.isoformat()}")
-
-    def _check_status(self, run: _Run) -> Check:
-        if "credentialStatus" not in run.document:
-            return Check("status", Status.SKIPPED, "the credential declares no status")
-        raise ResolutionError(
-            "the credential declares a status list but no status checker is configured: "
-            "its revocation status is unknown",
-            pointer="/credentialStatus",
-        )
+    def _verify_status_list(self, url: str) -> Mapping[str, Any] | str:
+        """The verified list, or the reason it cannot be used (fetch failures are not cached)."""
+        document = self.fetch(url)
+        report = self._check(document, challenge=None, domain=None, with_status=False)
+        if report.verified:
+            return document
+        first = report.errors[0] if report.errors else None
+        reason = f"{first.message} ({first.pointer or '/'})" if first else "not verified"
+        return f"the status list credential at {url} did not verify: {reason}"
 
 
 def check(data: Input, **options: Any) -> VerificationReport:

@@ -67,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--now", help="verify as of this ISO 8601 date-time (reproducible runs)")
     verify.add_argument("--leeway", type=float, default=60, help="clock-skew tolerance, seconds")
     verify.add_argument(
+        "--offline",
+        action="store_true",
+        help="no network: keys and status lists only from did:key, did:jwk and pins",
+    )
+    verify.add_argument(
         "--pin",
         action="append",
         default=[],
@@ -193,7 +198,9 @@ def _verify(args: argparse.Namespace) -> int:
     inputs = list(_expand_paths(args.paths))
     if not inputs:
         raise UsageError("no credential files found in " + " ".join(args.paths))
-    verifier = Verifier(pins=_load_pins(args), now=_clock(args), leeway=args.leeway)
+    verifier = Verifier(
+        pins=_load_pins(args), offline=args.offline, now=_clock(args), leeway=args.leeway
+    )
     reports: list[VerificationReport] = []
     with verifier:
         for path in inputs:

@@ -1,28 +1,37 @@
 """Key resolution: from a proof's ``verificationMethod`` to a public key and who controls it.
 
-A resolver is any callable ``resolver(method_id) -> ResolvedKey``. Every resolver here works the
-same way: fetch the document the method URL names (a DID document, a controller document, or a
-verification-method document), find the method *by its id* in it, and record which verification
-relationships (``assertionMethod``, ``authentication`` ...) the controller lists it under. A key
-is never read out of the URL itself (``https://issuer.example#z6Mk…`` means "dereference me").
+A resolver is any callable ``resolver(method_id) -> ResolvedKey``. The ones here share one
+algorithm (:func:`dereference`): fetch the document the method URL names (a DID document, a
+controller document, a verification-method document or a JWK Set), find the method *by its
+id*, and record which verification relationships (``assertionMethod``, ``authentication`` ...)
+its controller lists it under. Documents come from a :data:`Fetch` function — pins first, then
+hardened HTTP — so every resolver works offline with pins. A key is never read out of the URL
+itself: ``https://issuer.example#z6Mk…`` means "dereference me".
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import unquote, urlsplit
 
-from .errors import InvalidKey, KeyResolutionError
-from .keys import Ed25519Key
+from ._multibase import b64url_decode
+from .errors import InvalidKey, KeyResolutionError, MalformedCredential
+from .keys import Ed25519Key, Key
 
 __all__ = [
     "RELATIONSHIPS",
+    "Fetch",
     "KeyResolver",
     "ResolvedKey",
     "StaticResolver",
     "default_resolver",
     "dereference",
+    "did_web_url",
+    "pinned_fetch",
+    "resolve_did_jwk",
     "resolve_did_key",
 ]
 
@@ -33,6 +42,7 @@ RELATIONSHIPS = (
     "capabilityDelegation",
     "keyAgreement",
 )
+_SIGNING = frozenset(RELATIONSHIPS) - {"keyAgreement"}
 
 Fetch = Callable[[str], Mapping[str, Any]]
 """Returns the JSON document published at a URL (no fragment); raises ResolutionError."""
@@ -40,20 +50,26 @@ Fetch = Callable[[str], Mapping[str, Any]]
 
 @dataclass(frozen=True)
 class ResolvedKey:
-    """A public key, the method id it was found under, its controller and relationships."""
+    """A public key, the method id it was found under, its controller and relationships.
 
-    key: Ed25519Key
+    ``origin_bound`` marks keys from a JWK Set, which has no controller of its own: such a key
+    speaks for the web origin that serves it (``controller`` is that origin).
+    """
+
+    key: Key
     method_id: str
     controller: str
     relationships: frozenset[str]
+    origin_bound: bool = False
 
 
 class KeyResolver(Protocol):
     """Turns a verification method id into a :class:`ResolvedKey`.
 
-    Raise :class:`~microcred.errors.KeyResolutionError` when the key cannot be obtained (the
-    check becomes indeterminate) and a :class:`~microcred.errors.CredentialError` when the
-    published documents show the key is not valid for it (the check fails).
+    Raise :class:`~microcred.errors.KeyResolutionError` (or another ResolutionError) when the
+    key cannot be obtained — the check becomes indeterminate — and a
+    :class:`~microcred.errors.CredentialError` when the published documents show the key is
+    not valid for it — the check fails.
     """
 
     def __call__(self, method_id: str, /) -> ResolvedKey: ...
@@ -68,27 +84,22 @@ def _absolute(ref: str, base: str) -> str:
     return base + ref if ref.startswith("#") else ref
 
 
+def _entries(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
 def _references(entries: Any, base: str) -> Iterable[str]:
-    for entry in entries if isinstance(entries, list) else [entries]:
+    for entry in _entries(entries):
         if isinstance(entry, str):
             yield _absolute(entry, base)
         elif isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
             yield _absolute(entry["id"], base)
 
 
-def _methods(document: Mapping[str, Any], base: str) -> Iterable[Mapping[str, Any]]:
+def _methods(document: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
     """Every verification method object in a controller document, embedded ones included."""
     for name in ("verificationMethod", *RELATIONSHIPS):
-        entries = document.get(name, [])
-        for entry in entries if isinstance(entries, list) else [entries]:
-            if isinstance(entry, Mapping):
-                yield entry
-
-
-def _relationships(controller_doc: Mapping[str, Any], method_id: str, base: str) -> frozenset[str]:
-    return frozenset(
-        name for name in RELATIONSHIPS if method_id in _references(controller_doc.get(name), base)
-    )
+        yield from (e for e in _entries(document.get(name, [])) if isinstance(e, Mapping))
 
 
 def _is_method_document(document: Mapping[str, Any]) -> bool:
@@ -97,45 +108,64 @@ def _is_method_document(document: Mapping[str, Any]) -> bool:
     )
 
 
+def key_from_method(method: Mapping[str, Any]) -> Key:
+    """The public key of a verification method object (Ed25519 today)."""
+    return Ed25519Key.from_verification_method(method)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _from_jwk_set(document: Mapping[str, Any], method_id: str) -> ResolvedKey:
+    base, kid = _split(method_id)
+    found = [
+        k for k in _entries(document["keys"]) if isinstance(k, Mapping) and k.get("kid") == kid
+    ]
+    if len(found) != 1:
+        raise InvalidKey(f"the JWK Set at {base} has {len(found)} keys with kid {kid!r}; need one")
+    key = key_from_method({"type": "JsonWebKey", "publicKeyJwk": found[0]})
+    return ResolvedKey(key, method_id, _origin(base), _SIGNING, origin_bound=True)
+
+
 def dereference(method_id: str, fetch: Fetch) -> ResolvedKey:
     """Resolve ``method_id`` through the documents ``fetch`` returns (the shared algorithm)."""
     base, _ = _split(method_id)
     document = fetch(base)
+    if isinstance(document.get("keys"), list) and "id" not in document:
+        return _from_jwk_set(document, method_id)
     if _is_method_document(document) and document.get("id") == method_id:
         method: Mapping[str, Any] = document
-        controller = str(document["controller"])
-        controller_base, _ = _split(controller)
-        controller_doc = fetch(controller_base)
+        controller = _split(str(document["controller"]))[0]
+        controller_doc = fetch(controller)
     else:
         controller_doc, controller = document, base
-        if document.get("id") != base:
-            raise InvalidKey(
-                f"the document at {base} has id {document.get('id')!r}; a controller document "
-                "must carry its own URL as id",
-                code="INVALID_CONTROLLED_IDENTIFIER_DOCUMENT_ID",
-            )
-        found = [
-            m for m in _methods(document, base) if _absolute(str(m.get("id")), base) == method_id
-        ]
+        found = [m for m in _methods(document) if _absolute(str(m.get("id")), base) == method_id]
         if not found:
             raise InvalidKey(
                 f"the controller document {base} does not contain the verification method "
-                f"{method_id}",
+                f"{method_id}"
             )
         method = found[0]
-        declared = method.get("controller", controller)
-        if _split(str(declared))[0] != controller:
+        declared = _split(str(method.get("controller", controller)))[0]
+        if declared != controller:
             raise InvalidKey(
-                f"verification method {method_id} names controller {declared!r}, not {controller}"
+                f"verification method {method_id} names controller {declared!r}, "
+                f"but it is published by {controller}"
             )
-    if controller_doc.get("id") != _split(controller)[0]:
+    if controller_doc.get("id") != controller:
         raise InvalidKey(
-            f"the controller document for {method_id} does not carry the controller's id",
+            f"the document at {controller} has id {controller_doc.get('id')!r:.80}; a controller "
+            "document must carry its own URL as id",
             code="INVALID_CONTROLLED_IDENTIFIER_DOCUMENT_ID",
         )
-    key = Ed25519Key.from_verification_method(method)
-    relationships = _relationships(controller_doc, method_id, _split(controller)[0])
-    return ResolvedKey(key, method_id, _split(controller)[0], relationships)
+    relationships = frozenset(
+        name
+        for name in RELATIONSHIPS
+        if method_id in _references(controller_doc.get(name), controller)
+    )
+    return ResolvedKey(key_from_method(method), method_id, controller, relationships)
 
 
 def resolve_did_key(method_id: str, /) -> ResolvedKey:
@@ -147,50 +177,92 @@ def resolve_did_key(method_id: str, /) -> ResolvedKey:
     return dereference(method_id, lambda url: document)
 
 
+def resolve_did_jwk(method_id: str, /) -> ResolvedKey:
+    """``did:jwk`` methods: the DID is the base64url JWK; its one method is ``#0``."""
+    did, fragment = _split(method_id)
+    if not did.startswith("did:jwk:") or fragment != "0":
+        raise InvalidKey(f"{method_id} is not a did:jwk verification method (did:jwk:…#0)")
+    try:
+        jwk = json.loads(b64url_decode(did.removeprefix("did:jwk:")))
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidKey("the did:jwk identifier is not base64url-encoded JSON") from None
+    if not isinstance(jwk, Mapping):
+        raise InvalidKey("the did:jwk identifier does not encode a JSON object")
+    key = key_from_method({"type": "JsonWebKey", "publicKeyJwk": jwk})
+    return ResolvedKey(key, method_id, did, _SIGNING)
+
+
+def did_web_url(did: str) -> str:
+    """Where a ``did:web`` DID document is published (W3C CCG did:web method)."""
+    parts = did.removeprefix("did:web:").split(":")
+    if not did.startswith("did:web:") or not parts[0] or any(not p for p in parts):
+        raise MalformedCredential(f"{did!r:.100} is not a valid did:web identifier")
+    host = unquote(parts[0])
+    if any(c in host for c in "/@?#\\ ") or not host.strip("."):
+        raise MalformedCredential(f"{did!r:.100} has an invalid host")
+    path = "/".join(unquote(p) for p in parts[1:])
+    if ".." in path.split("/"):
+        raise MalformedCredential(f"{did!r:.100} has an invalid path")
+    return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"
+
+
 class StaticResolver:
-    """Keys from documents the caller supplies (pins): URL -> controller/method document or key.
+    """Keys from documents the caller supplies (pins): URL or DID -> document, or key.
 
     Use it for offline verification and tests. A bare key pinned under a full method id is
-    trusted as the caller says: controlled by the URL before ``#``, usable for assertions and
+    trusted as the caller says: controlled by the id before ``#``, usable for assertions and
     authentication.
     """
 
     def __init__(self, documents: Mapping[str, Mapping[str, Any] | Ed25519Key | None]) -> None:
         self._documents = dict(documents)
-
-    def _fetch(self, url: str) -> Mapping[str, Any]:
-        document = self._documents.get(url)
-        if document is None:
-            raise KeyResolutionError(f"no document is pinned for {url}")
-        if not isinstance(document, Mapping):
-            raise KeyResolutionError(f"{url} is pinned to a key, not to a document")
-        return document
-
-    def __contains__(self, method_id: str) -> bool:
-        return method_id in self._documents or _split(method_id)[0] in self._documents
+        self._resolve = default_resolver(pinned_fetch(self._documents, None))
 
     def __call__(self, method_id: str, /) -> ResolvedKey:
         pinned = self._documents.get(method_id)
         if isinstance(pinned, Ed25519Key):
             relationships = frozenset({"assertionMethod", "authentication"})
             return ResolvedKey(pinned, method_id, _split(method_id)[0], relationships)
-        return dereference(method_id, self._fetch)
+        return self._resolve(method_id)
 
 
-def default_resolver(
-    pins: Mapping[str, Mapping[str, Any] | Ed25519Key | None] | None = None,
-) -> KeyResolver:
-    """did:key natively, then the caller's pins; anything else cannot be resolved offline."""
-    static = StaticResolver(pins or {})
+def pinned_fetch(pins: Mapping[str, Any], fallback: Fetch | None) -> Fetch:
+    """Documents from ``pins`` (URL -> JSON, ``None`` = not found), else from ``fallback``."""
+
+    def fetch(url: str) -> Mapping[str, Any]:
+        if url in pins:
+            document = pins[url]
+            if not isinstance(document, Mapping):
+                raise KeyResolutionError(f"{url} is pinned as not found", code="NOT_FOUND")
+            return document
+        if fallback is None:
+            raise KeyResolutionError(
+                f"cannot fetch {url}: verifying offline and nothing is pinned for it; pin its "
+                "document (pins= / --pin URL=FILE) or allow network access"
+            )
+        return fallback(url)
+
+    return fetch
+
+
+def default_resolver(fetch: Fetch) -> KeyResolver:
+    """did:key and did:jwk locally; did:web and HTTPS URLs through ``fetch``."""
 
     def resolve(method_id: str, /) -> ResolvedKey:
-        if method_id in static:
-            return static(method_id)
-        if method_id.startswith("did:key:"):
+        scheme = method_id.split(":", 2)[:2]
+        if scheme == ["did", "key"]:
             return resolve_did_key(method_id)
+        if scheme == ["did", "jwk"]:
+            return resolve_did_jwk(method_id)
+        if scheme == ["did", "web"]:
+            did = _split(method_id)[0]
+            url = did_web_url(did)
+            return dereference(method_id, lambda u: fetch(url) if u == did else fetch(u))
+        if scheme[0] in ("https", "http"):
+            return dereference(method_id, fetch)
         raise KeyResolutionError(
-            f"cannot resolve {method_id}: no resolver is configured for it; pin its controller "
-            "document (StaticResolver / --pin) or enable HTTP resolution"
+            f"cannot resolve {method_id:.100}: no resolver for this kind of identifier "
+            "(supported: did:key, did:jwk, did:web, https URLs)"
         )
 
     return resolve

@@ -1,0 +1,294 @@
+"""The checks of the verification pipeline: proof, issuer binding, validity window.
+
+Each check is a function of the shared :class:`Run` that returns a passing :class:`Check` or
+raises a typed :class:`MicrocredError`; :func:`run_check` turns errors into report entries —
+a :class:`CredentialError` fails the check, a :class:`ResolutionError` makes it indeterminate.
+Anything else is a bug and propagates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from ._schema import validate_schema
+from ._time import parse_datetime
+from .errors import (
+    CredentialError,
+    ExpiredCredential,
+    InvalidProof,
+    InvalidSignature,
+    IssuerMismatch,
+    MalformedCredential,
+    MicrocredError,
+    PrematureCredential,
+    ResolutionError,
+    UnsupportedSuite,
+)
+from .models import check_semantics
+from .report import Check, Problem, Status
+from .resolvers import KeyResolver, ResolvedKey
+from .suites import Cryptosuite
+from .suites._proofs import Processing, chain_input, verify_proof_value
+
+__all__ = [
+    "Run",
+    "as_list",
+    "check_issuer",
+    "check_proofs",
+    "check_validity",
+    "issuer_id",
+    "run_check",
+]
+
+
+class Config(Protocol):
+    """What the checks read from the verifier's configuration."""
+
+    @property
+    def resolver(self) -> KeyResolver: ...
+    @property
+    def suites(self) -> tuple[Cryptosuite, ...]: ...
+    @property
+    def processing(self) -> Processing: ...
+    @property
+    def purpose(self) -> str: ...
+    @property
+    def leeway(self) -> timedelta: ...
+
+
+@dataclass
+class Run:
+    """What the checks of one verification share."""
+
+    config: Config
+    document: dict[str, Any]
+    now: datetime
+    challenge: str | None = None
+    domain: str | None = None
+    bound_keys: list[ResolvedKey] = field(default_factory=list)
+
+
+def run_check(name: str, check: Callable[[], Check]) -> Check:
+    """Run one check; a verdict error fails it, a could-not-complete error is indeterminate."""
+    try:
+        return check()
+    except CredentialError as exc:
+        return Check(name, Status.FAILED, exc.message, exc.code, exc.pointer)
+    except ResolutionError as exc:
+        return Check(name, Status.INDETERMINATE, exc.message, exc.code, exc.pointer)
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def issuer_id(document: Mapping[str, Any]) -> str | None:
+    """The credential's issuer id, whether ``issuer`` is a URL or a profile object."""
+    issuer = document.get("issuer")
+    if isinstance(issuer, Mapping):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def check_proofs(run: Run) -> Check:
+    proofs = run.document.get("proof")
+    if proofs is None or proofs == []:
+        raise InvalidProof("the credential has no proof: it is not signed", pointer="/proof")
+    items = as_list(proofs)
+    pointers = (
+        [f"/proof/{i}" for i in range(len(items))] if isinstance(proofs, list) else ["/proof"]
+    )
+    children = tuple(
+        run_check("proof", partial(_check_one_proof, run, items, proof, ptr))
+        for proof, ptr in zip(items, pointers, strict=True)
+    )
+    for status in (Status.PASSED, Status.INDETERMINATE):
+        best = [c for c in children if c.status is status]
+        if best:
+            first = best[0]
+            message = (
+                first.message
+                if len(children) == 1
+                else (f"{len(best)} of {len(children)} proofs: {first.message}")
+            )
+            return Check("proof", status, message, first.code, first.pointer, children=children)
+    first = children[0]
+    return Check(
+        "proof",
+        Status.FAILED,
+        first.message,
+        first.code,
+        first.pointer,
+        children=children if len(children) > 1 else (),
+    )
+
+
+def _suite(run: Run, proof: Mapping[str, Any], pointer: str) -> Cryptosuite:
+    kind, name = proof.get("type"), proof.get("cryptosuite")
+    for suite in run.config.suites:
+        if suite.proof_type == kind and suite.cryptosuite == name:
+            return suite
+    label = f"{kind}/{name}" if name is not None else str(kind)
+    accepted = ", ".join(s.name for s in run.config.suites) or "none"
+    raise UnsupportedSuite(
+        f"proof suite {label} is not accepted (accepted: {accepted})", pointer=pointer
+    )
+
+
+def _check_one_proof(run: Run, proofs: list[Any], proof: Any, pointer: str) -> Check:
+    if not isinstance(proof, Mapping):
+        raise InvalidProof("a proof must be a JSON object", pointer=pointer)
+    suite = _suite(run, proof, pointer)
+    method = _check_proof_options(run, proof, pointer)
+    unsecured = chain_input(run.document, proofs, proof.get("previousProof"))
+    try:
+        resolved = run.config.resolver(method)
+    except MicrocredError as exc:
+        exc.pointer = exc.pointer or f"{pointer}/verificationMethod"
+        raise
+    if not verify_proof_value(
+        unsecured, proof, suite, resolved.key, run.config.processing, pointer=pointer
+    ):
+        raise InvalidSignature(
+            f"the {suite.name} signature does not match the credential and the key "
+            f"{method}: the credential was altered or signed with another key",
+            pointer=f"{pointer}/proofValue",
+        )
+    run.bound_keys.append(resolved)
+    return Check(
+        "proof", Status.PASSED, f"{suite.name} signature by {method} is valid", pointer=pointer
+    )
+
+
+def _check_proof_options(run: Run, proof: Mapping[str, Any], pointer: str) -> str:
+    method = proof.get("verificationMethod")
+    if not isinstance(method, str) or not method:
+        raise InvalidProof(
+            "verificationMethod is missing or not a string",
+            pointer=f"{pointer}/verificationMethod",
+        )
+    purpose = proof.get("proofPurpose")
+    if purpose != run.config.purpose:
+        raise InvalidProof(
+            f"proofPurpose is {purpose!r}; a credential proof must be {run.config.purpose!r}",
+            pointer=f"{pointer}/proofPurpose",
+            code="MISMATCHED_PROOF_PURPOSE_ERROR",
+        )
+    if "created" in proof:
+        created = parse_datetime(proof["created"], f"{pointer}/created")
+        if created > run.now + run.config.leeway:
+            raise InvalidProof(
+                f"the proof was created in the future ({proof['created']})",
+                pointer=f"{pointer}/created",
+                code="PROOF_VERIFICATION_ERROR",
+            )
+    if "expires" in proof:
+        expires = parse_datetime(proof["expires"], f"{pointer}/expires")
+        if expires < run.now - run.config.leeway:
+            raise InvalidProof(
+                f"the proof expired at {proof['expires']}",
+                pointer=f"{pointer}/expires",
+                code="PROOF_VERIFICATION_ERROR",
+            )
+    for name, expected, code in (
+        ("challenge", run.challenge, "INVALID_CHALLENGE_ERROR"),
+        ("domain", run.domain, "INVALID_DOMAIN_ERROR"),
+    ):
+        if expected is not None and proof.get(name) != expected:
+            raise InvalidProof(
+                f"the proof's {name} is {proof.get(name)!r}, expected {expected!r}",
+                pointer=f"{pointer}/{name}",
+                code=code,
+            )
+    return method
+
+
+def _controls(resolved: ResolvedKey, issuer: str) -> bool:
+    """Whether the key speaks for the issuer: its controller, or (JWK Sets) its web origin."""
+    if resolved.origin_bound:
+        parts = urlsplit(issuer)
+        return parts.scheme == "https" and f"https://{parts.netloc}" == resolved.controller
+    return resolved.controller == issuer
+
+
+def check_issuer(run: Run) -> Check:
+    issuer = issuer_id(run.document)
+    if issuer is None:
+        raise MalformedCredential(
+            "issuer is missing: it must be a URL or an object with an id", pointer="/issuer"
+        )
+    if not run.bound_keys:
+        return Check("issuer", Status.SKIPPED, "no valid proof to bind to the issuer")
+    for resolved in run.bound_keys:
+        if _controls(resolved, issuer) and run.config.purpose in resolved.relationships:
+            return Check(
+                "issuer",
+                Status.PASSED,
+                f"signed with {resolved.method_id}, a key of the issuer {issuer}",
+            )
+    resolved = run.bound_keys[0]
+    if _controls(resolved, issuer):
+        raise IssuerMismatch(
+            f"the issuer {issuer} does not list {resolved.method_id} under {run.config.purpose}",
+            pointer="/issuer",
+            code="INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD",
+        )
+    raise IssuerMismatch(
+        f"the credential names issuer {issuer} but was signed with a key controlled by "
+        f"{resolved.controller}",
+        pointer="/issuer",
+    )
+
+
+def check_validity(run: Run) -> Check:
+    doc, now, leeway = run.document, run.now, run.config.leeway
+    start_name = "validFrom" if "validFrom" in doc else "issuanceDate"
+    end_name = "validUntil" if "validUntil" in doc else "expirationDate"
+    if start_name in doc:
+        start = parse_datetime(doc[start_name], f"/{start_name}")
+        if now + leeway < start:
+            raise PrematureCredential(
+                f"the credential is not valid before {doc[start_name]}",
+                pointer=f"/{start_name}",
+            )
+    if end_name in doc:
+        end = parse_datetime(doc[end_name], f"/{end_name}")
+        if now - leeway > end:
+            raise ExpiredCredential(
+                f"the credential expired at {doc[end_name]}", pointer=f"/{end_name}"
+            )
+    return Check("validity", Status.PASSED, f"valid at {now.isoformat()}")
+
+
+def check_schema(run: Run) -> Check:
+    """OB conformance: the schemas the credential declares decide; the rest only inform.
+
+    A declared ``1EdTechJsonSchemaValidator2019`` schema that the credential breaks fails the
+    check, one that cannot be checked offline makes it indeterminate. The schema inferred from
+    the credential's type and the OB semantic rules are reported as warnings.
+    """
+    declared = validate_schema(run.document, inferred=False)
+    informative = [f for f in validate_schema(run.document, declared=False) if f not in declared]
+    informative += check_semantics(run.document)
+    warnings = tuple(
+        Problem(f.code.upper().replace("-", "_"), f.message, f.pointer)
+        for f in [*declared, *informative]
+        if f.severity == "warning" or f in informative
+    )
+    for severity, error in (("error", MalformedCredential), ("indeterminate", ResolutionError)):
+        problems = [f for f in declared if f.severity == severity]
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            raise error(
+                problems[0].message + more,
+                pointer=problems[0].pointer,
+                code="SCHEMA_" + ("ERROR" if severity == "error" else "UNAVAILABLE"),
+            )
+    count = len(as_list(run.document.get("credentialSchema", [])))
+    message = f"conforms to its {count} declared schema(s)" if count else "no schema declared"
+    return Check("schema", Status.PASSED, message, warnings=warnings)
