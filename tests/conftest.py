@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from httpserver import HTTPSServer
+
 VECTORS = Path(__file__).parent / "vectors"
 SPEC_EXAMPLES = VECTORS / "spec-examples"
 W3C = VECTORS / "w3c-vc-di-eddsa"
@@ -67,3 +69,21 @@ def url_map_pins() -> dict[str, Any]:
     """The controller documents the spec examples' issuers publish (for offline pins)."""
     mapping = load_json(SPEC_EXAMPLES / "url-map.json")["urls"]
     return {url: load_json(SPEC_EXAMPLES / file) for url, file in mapping.items()}
+
+
+# Hosts of the spec examples' issuers (url-map.json) and of our own test issuers.
+HTTP_HOSTS = ["issuer.example", "example.edu", "example.com", "1edtech.edu", "state.gov"]
+
+
+@pytest.fixture(scope="session")
+def https_server() -> Iterator[HTTPSServer]:
+    """One real HTTPS server on 127.0.0.1 for the whole run (a trustme CA, see httpserver.py)."""
+    with HTTPSServer(hostnames=HTTP_HOSTS) as server:
+        yield server
+
+
+@pytest.fixture
+def server(https_server: HTTPSServer) -> HTTPSServer:
+    """The shared HTTPS server with its routes and request log cleared for this test."""
+    https_server.reset()
+    return https_server

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from httpserver import FAKE_PUBLIC_IP, FakeClock, HTTPSServer, drip
 from microcred._http import DEFAULT_CACHE_SECONDS, HttpClient, HTTPErrorCode, HTTPPolicy, _forbidden
 from microcred.errors import DocumentLoadError, ResolutionError
+
+from httpserver import FAKE_PUBLIC_IP, FakeClock, HTTPSServer, drip
 
 HOSTS = ["issuer.example", "example.edu", "state.gov"]
 DOC = {"id": "did:web:issuer.example", "verificationMethod": []}

@@ -70,10 +70,9 @@ class Verifier:
         input_limits: InputLimits = DEFAULT_INPUT_LIMITS,
         purpose: str = "assertionMethod",
     ) -> None:
-        self._http = None if offline else HttpClient(http or HTTPPolicy())
-        self.fetch: Fetch = pinned_fetch(
-            dict(pins or {}), self._http.get_json if self._http else None
-        )
+        self._policy = http or HTTPPolicy()
+        self._http: HttpClient | None = None
+        self.fetch: Fetch = pinned_fetch(dict(pins or {}), None if offline else self._get_json)
         self.resolver: KeyResolver = resolver or default_resolver(self.fetch)
         self.suites = tuple(suites)
         self.status_checkers = dict(status_checkers)
@@ -94,9 +93,19 @@ class Verifier:
         self.close()
 
     def close(self) -> None:
-        """Close the HTTP client; the verifier cannot fetch afterwards."""
-        if self._http is not None:
-            self._http.close()
+        """Close the HTTP client (a later fetch opens a new one)."""
+        with self._lock:
+            client, self._http = self._http, None
+        if client is not None:
+            client.close()
+
+    def _get_json(self, url: str) -> Mapping[str, Any]:
+        """Fetch over hardened HTTP; the client (and its cache) is created on first use."""
+        with self._lock:
+            if self._http is None:
+                self._http = HttpClient(self._policy)
+            client = self._http
+        return client.get_json(url)
 
     def check(
         self, data: Input, *, challenge: str | None = None, domain: str | None = None
