@@ -7,8 +7,8 @@ the report is complete. :func:`check` returns the report; :func:`verify` raises 
 
 from __future__ import annotations
 
+import dataclasses
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from functools import partial
@@ -28,10 +28,11 @@ from ._checks import (
 from ._http import HttpClient, HTTPPolicy
 from ._parse import DEFAULT_INPUT_LIMITS, InputLimits, parse_json_object, require_object
 from ._rdfc import DEFAULT_LIMITS, CanonLimits
+from ._status_step import StatusStep
 from ._time import Clock, as_timedelta, utc_now
 from .errors import MalformedCredential, ResolutionError, VerificationFailed
 from .loaders import DocumentLoader, bundled_loader
-from .report import Check, Problem, Status, VerificationReport
+from .report import Check, Status, VerificationReport
 from .resolvers import Fetch, KeyResolver, default_resolver, pinned_fetch
 from .status import STATUS_CHECKERS, StatusChecker
 from .suites import DEFAULT_SUITES, Cryptosuite
@@ -40,9 +41,7 @@ from .suites._proofs import Processing
 __all__ = ["Verifier", "check", "verify"]
 
 Input = Mapping[str, Any] | str | bytes
-# Status methods whose list is a plain document, not a credential to verify.
-_UNSIGNED_LISTS = frozenset({"1EdTechRevocationList"})
-_STATUS_CACHE_SIZE = 256
+_REFRESH_TYPE = "1EdTechCredentialRefresh"
 
 
 class Verifier:
@@ -50,6 +49,8 @@ class Verifier:
 
     Keys and status lists are fetched over hardened HTTPS (``http`` policy) unless
     ``offline=True``; ``pins`` (URL -> JSON document, ``None`` = not found) are consulted first.
+    With ``refresh=True`` a credential offering a ``1EdTechCredentialRefresh`` service is
+    fetched again from it, once, and the refreshed credential is what gets verified.
     ``resolver`` replaces key resolution entirely; ``suites`` are the accepted proof suites;
     ``now`` pins the clock (a datetime or a callable); ``leeway`` tolerates clock skew.
     """
@@ -69,19 +70,20 @@ class Verifier:
         canon_limits: CanonLimits = DEFAULT_LIMITS,
         input_limits: InputLimits = DEFAULT_INPUT_LIMITS,
         purpose: str = "assertionMethod",
+        refresh: bool = False,
     ) -> None:
+        self.refresh = refresh
         self._policy = http or HTTPPolicy()
         self._http: HttpClient | None = None
         self.fetch: Fetch = pinned_fetch(dict(pins or {}), None if offline else self._get_json)
         self.resolver: KeyResolver = resolver or default_resolver(self.fetch)
         self.suites = tuple(suites)
-        self.status_checkers = dict(status_checkers)
+        self._status = StatusStep(self.fetch, status_checkers, self._verify_status_list)
         self.processing = Processing(loader, canon_limits)
         self.input_limits = input_limits
         self.leeway = as_timedelta(leeway)
         self.purpose = purpose
         self._clock: Clock = (lambda: now) if isinstance(now, datetime) else (now or utc_now)
-        self._status_lists: OrderedDict[str, Mapping[str, Any] | str] = OrderedDict()
         self._lock = threading.Lock()
 
     def __enter__(self) -> Verifier:
@@ -111,7 +113,51 @@ class Verifier:
         self, data: Input, *, challenge: str | None = None, domain: str | None = None
     ) -> VerificationReport:
         """Run every check and return the report; never raises for a bad credential."""
-        return self._check(data, challenge=challenge, domain=domain, with_status=True)
+        report = self._check(data, challenge=challenge, domain=domain, with_status=True)
+        service = report.extra.get("refresh_service")
+        if not (self.refresh and isinstance(service, str)):
+            return report
+        if report.check("proof").status is not Status.PASSED:
+            return _with_refresh(
+                report,
+                Check(
+                    "refresh", Status.SKIPPED, "not refreshed: the credential's own proof failed"
+                ),
+            )
+        try:
+            fresh = self.fetch(service)
+        except ResolutionError as exc:
+            return _with_refresh(
+                report,
+                Check(
+                    "refresh",
+                    Status.INDETERMINATE,
+                    f"the refresh service failed: {exc.message}",
+                    exc.code,
+                    "/refreshService/id",
+                ),
+            )
+        renewed = self._check(fresh, challenge=challenge, domain=domain, with_status=True)
+        if renewed.issuer != report.issuer:
+            return _with_refresh(
+                renewed,
+                Check(
+                    "refresh",
+                    Status.FAILED,
+                    f"the refresh service returned a credential of issuer {renewed.issuer}, not "
+                    f"{report.issuer}",
+                    "REFRESH_ISSUER_MISMATCH",
+                    "/issuer",
+                ),
+            )
+        return _with_refresh(
+            renewed,
+            Check(
+                "refresh",
+                Status.PASSED,
+                f"refreshed from {service}; this report is about the refreshed credential",
+            ),
+        )
 
     def verify(
         self, data: Input, *, challenge: str | None = None, domain: str | None = None
@@ -134,7 +180,7 @@ class Verifier:
             return VerificationReport(checks=(failed,))
         run = Run(self, document, self._clock(), challenge, domain)
         status = (
-            run_check("status", partial(self._check_status, run))
+            run_check("status", partial(self._status, run))
             if with_status
             else Check("status", Status.SKIPPED, "status lists are not checked for status lists")
         )
@@ -145,14 +191,21 @@ class Verifier:
             run_check("issuer", partial(check_issuer, run)),
             run_check("validity", partial(check_validity, run)),
             status,
+            _refresh_offer(document),
         )
         ident = document.get("id")
+        service = document.get("refreshService")
+        offered = service["id"] if isinstance(service, Mapping) and _refreshable(service) else None
         return VerificationReport(
             checks=checks,
             credential_id=ident if isinstance(ident, str) else None,
             issuer=issuer_id(document),
             types=tuple(t for t in as_list(document.get("type")) if isinstance(t, str)),
+            extra={"refresh_service": offered} if offered else {},
         )
+
+    def _verify_status_list(self, document: Mapping[str, Any]) -> VerificationReport:
+        return self._check(document, challenge=None, domain=None, with_status=False)
 
     def _parse(self, data: Input) -> dict[str, Any]:
         if isinstance(data, str | bytes):
@@ -161,79 +214,38 @@ class Verifier:
             data = data.to_dict()
         return require_object(data, self.input_limits)
 
-    # -- status --------------------------------------------------------------------------
 
-    def _check_status(self, run: Run) -> Check:
-        declared = run.document.get("credentialStatus")
-        if declared is None:
-            return Check("status", Status.SKIPPED, "the credential declares no status")
-        entries = as_list(declared)
-        pointers = (
-            [f"/credentialStatus/{i}" for i in range(len(entries))]
-            if isinstance(declared, list)
-            else ["/credentialStatus"]
-        )
-        children = tuple(
-            run_check("status", partial(self._check_status_entry, run, entry, pointer))
-            for entry, pointer in zip(entries, pointers, strict=True)
-        )
-        for status in (Status.FAILED, Status.INDETERMINATE):
-            worst = next((c for c in children if c.status is status), None)
-            if worst is not None:
-                return Check(
-                    "status",
-                    status,
-                    worst.message,
-                    worst.code,
-                    worst.pointer,
-                    children=children if len(children) > 1 else (),
-                )
-        warnings = tuple(w for c in children for w in c.warnings)
-        message = "; ".join(c.message for c in children)
+def _refreshable(service: Any) -> bool:
+    return (
+        isinstance(service, Mapping)
+        and service.get("type") == _REFRESH_TYPE
+        and isinstance(service.get("id"), str)
+    )
+
+
+def _refresh_offer(document: Mapping[str, Any]) -> Check:
+    """Report a refresh service without using it (fetching is the caller's opt-in)."""
+    service = document.get("refreshService")
+    if service is None:
+        return Check("refresh", Status.SKIPPED, "no refresh service")
+    if not _refreshable(service):
         return Check(
-            "status",
-            Status.PASSED,
-            message,
-            warnings=warnings,
-            children=children if len(children) > 1 else (),
+            "refresh",
+            Status.SKIPPED,
+            f"refresh service of an unsupported type (only {_REFRESH_TYPE}) is ignored",
+            pointer="/refreshService",
         )
+    return Check(
+        "refresh",
+        Status.SKIPPED,
+        f"a refreshed credential is offered at {service['id']}; verify with refresh=True to use it",
+        pointer="/refreshService",
+    )
 
-    def _check_status_entry(self, run: Run, entry: Any, pointer: str) -> Check:
-        kind = entry.get("type") if isinstance(entry, Mapping) else None
-        checker = self.status_checkers.get(kind) if isinstance(kind, str) else None
-        if checker is None:
-            raise ResolutionError(
-                f"status method {kind!r:.60} is not supported, so revocation cannot be checked",
-                pointer=f"{pointer}/type",
-            )
-        fetch = self.fetch if kind in _UNSIGNED_LISTS else self._verified_status_list
-        result = checker(entry, pointer, fetch, run.document)
-        warnings = tuple(Problem("STATUS_WARNING", w, pointer) for w in result.warnings)
-        return Check("status", Status.PASSED, result.message, pointer=pointer, warnings=warnings)
 
-    def _verified_status_list(self, url: str) -> Mapping[str, Any]:
-        """The status-list credential at ``url``, verified by this verifier (cached)."""
-        with self._lock:
-            cached = self._status_lists.get(url)
-        if cached is None:
-            cached = self._verify_status_list(url)
-            with self._lock:
-                self._status_lists[url] = cached
-                while len(self._status_lists) > _STATUS_CACHE_SIZE:
-                    self._status_lists.popitem(last=False)
-        if isinstance(cached, str):
-            raise ResolutionError(cached)
-        return cached
-
-    def _verify_status_list(self, url: str) -> Mapping[str, Any] | str:
-        """The verified list, or the reason it cannot be used (fetch failures are not cached)."""
-        document = self.fetch(url)
-        report = self._check(document, challenge=None, domain=None, with_status=False)
-        if report.verified:
-            return document
-        first = report.errors[0] if report.errors else None
-        reason = f"{first.message} ({first.pointer or '/'})" if first else "not verified"
-        return f"the status list credential at {url} did not verify: {reason}"
+def _with_refresh(report: VerificationReport, refresh: Check) -> VerificationReport:
+    checks = (*(c for c in report.checks if c.name != "refresh"), refresh)
+    return dataclasses.replace(report, checks=checks)
 
 
 def check(data: Input, **options: Any) -> VerificationReport:
