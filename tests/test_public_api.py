@@ -42,6 +42,26 @@ EXPECTED = {
     "loader_with",
     "resolve_did_key",
     "verify",
+    # models, schema, status, HTTP policy
+    "Achievement",
+    "AchievementCredential",
+    "AchievementSubject",
+    "ClrCredential",
+    "EndorsementCredential",
+    "HTTPPolicy",
+    "OpenBadgeCredential",
+    "Profile",
+    "SchemaFinding",
+    "StatusChecker",
+    "StatusList",
+    "StatusResult",
+    "VerifiableCredential",
+    "VerifiablePresentation",
+    "check_semantics",
+    "load_credential",
+    "load_presentation",
+    "new_badge",
+    "validate_schema",
 }
 
 

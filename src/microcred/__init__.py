@@ -5,7 +5,9 @@ The public API is re-exported here; everything else is internal.
 
 from __future__ import annotations
 
+from ._http import HTTPPolicy
 from ._issue import issue
+from ._schema import validate_schema
 from ._verify import Verifier, check, verify
 from .errors import (
     CredentialError,
@@ -30,20 +32,43 @@ from .errors import (
 )
 from .keys import Ed25519Key
 from .loaders import DocumentLoader, bundled_loader, loader_with
+from .models import (
+    Achievement,
+    AchievementCredential,
+    AchievementSubject,
+    ClrCredential,
+    EndorsementCredential,
+    OpenBadgeCredential,
+    Profile,
+    SchemaFinding,
+    VerifiableCredential,
+    VerifiablePresentation,
+    check_semantics,
+    load_credential,
+    load_presentation,
+    new_badge,
+)
 from .report import Check, Problem, Status, VerificationReport
 from .resolvers import KeyResolver, ResolvedKey, StaticResolver, resolve_did_key
+from .status import StatusChecker, StatusList, StatusResult
 from .suites import Cryptosuite
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Achievement",
+    "AchievementCredential",
+    "AchievementSubject",
     "Check",
+    "ClrCredential",
     "CredentialError",
     "Cryptosuite",
     "DocumentLoadError",
     "DocumentLoader",
     "Ed25519Key",
+    "EndorsementCredential",
     "ExpiredCredential",
+    "HTTPPolicy",
     "InvalidKey",
     "InvalidProof",
     "InvalidSignature",
@@ -52,26 +77,39 @@ __all__ = [
     "KeyResolver",
     "MalformedCredential",
     "MicrocredError",
+    "OpenBadgeCredential",
     "PrematureCredential",
     "Problem",
+    "Profile",
     "ResolutionError",
     "ResolvedKey",
     "ResourceLimitExceeded",
     "RevokedCredential",
+    "SchemaFinding",
     "SigningError",
     "StaticResolver",
     "Status",
+    "StatusChecker",
+    "StatusList",
+    "StatusResult",
     "UndefinedTerm",
     "UnknownContext",
     "UnsupportedSuite",
+    "VerifiableCredential",
+    "VerifiablePresentation",
     "VerificationFailed",
     "VerificationReport",
     "Verifier",
     "__version__",
     "bundled_loader",
     "check",
+    "check_semantics",
     "issue",
+    "load_credential",
+    "load_presentation",
     "loader_with",
+    "new_badge",
     "resolve_did_key",
+    "validate_schema",
     "verify",
 ]
