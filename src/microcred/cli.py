@@ -170,6 +170,8 @@ def _load_pins(args: argparse.Namespace) -> dict[str, Any]:
     pins: dict[str, Any] = {}
     if args.pins:
         mapping = _read_json_file(args.pins)
+        if isinstance(mapping, dict) and isinstance(mapping.get("urls"), dict):
+            mapping = mapping["urls"]  # the {"description", "urls": {...}} form is accepted too
         if not isinstance(mapping, dict):
             raise UsageError(f"{args.pins} must hold a JSON object mapping URLs to files")
         folder = Path(args.pins).parent
