@@ -62,6 +62,7 @@ EXPECTED = {
     "load_presentation",
     "new_badge",
     "validate_schema",
+    "sign_presentation",
 }
 
 

@@ -6,7 +6,7 @@ The public API is re-exported here; everything else is internal.
 from __future__ import annotations
 
 from ._http import HTTPPolicy
-from ._issue import issue
+from ._issue import issue, sign_presentation
 from ._schema import validate_schema
 from ._verify import Verifier, check, verify
 from .errors import (
@@ -110,6 +110,7 @@ __all__ = [
     "loader_with",
     "new_badge",
     "resolve_did_key",
+    "sign_presentation",
     "validate_schema",
     "verify",
 ]

@@ -56,8 +56,6 @@ class Config(Protocol):
     @property
     def processing(self) -> Processing: ...
     @property
-    def purpose(self) -> str: ...
-    @property
     def leeway(self) -> timedelta: ...
 
 
@@ -70,6 +68,8 @@ class Run:
     now: datetime
     challenge: str | None = None
     domain: str | None = None
+    purpose: str = "assertionMethod"
+    signer: str = "issuer"  # the property naming who must control the key: issuer or holder
     bound_keys: list[ResolvedKey] = field(default_factory=list)
 
 
@@ -87,12 +87,12 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def issuer_id(document: Mapping[str, Any]) -> str | None:
-    """The credential's issuer id, whether ``issuer`` is a URL or a profile object."""
-    issuer = document.get("issuer")
-    if isinstance(issuer, Mapping):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
+def issuer_id(document: Mapping[str, Any], field: str = "issuer") -> str | None:
+    """The id of ``issuer`` (or ``holder``), whether it is a URL or an object with an id."""
+    party = document.get(field)
+    if isinstance(party, Mapping):
+        party = party.get("id")
+    return party if isinstance(party, str) else None
 
 
 def check_proofs(run: Run) -> Check:
@@ -173,9 +173,9 @@ def _check_proof_options(run: Run, proof: Mapping[str, Any], pointer: str) -> st
             pointer=f"{pointer}/verificationMethod",
         )
     purpose = proof.get("proofPurpose")
-    if purpose != run.config.purpose:
+    if purpose != run.purpose:
         raise InvalidProof(
-            f"proofPurpose is {purpose!r}; a credential proof must be {run.config.purpose!r}",
+            f"proofPurpose is {purpose!r}; this proof must be {run.purpose!r}",
             pointer=f"{pointer}/proofPurpose",
             code="MISMATCHED_PROOF_PURPOSE_ERROR",
         )
@@ -217,31 +217,30 @@ def _controls(resolved: ResolvedKey, issuer: str) -> bool:
 
 
 def check_issuer(run: Run) -> Check:
-    issuer = issuer_id(run.document)
-    if issuer is None:
+    """The key of a verified proof is controlled by the issuer (the holder, for presentations)."""
+    role = run.signer
+    party = issuer_id(run.document, role)
+    if party is None:
         raise MalformedCredential(
-            "issuer is missing: it must be a URL or an object with an id", pointer="/issuer"
+            f"{role} is missing: it must be a URL or an object with an id", pointer=f"/{role}"
         )
     if not run.bound_keys:
-        return Check("issuer", Status.SKIPPED, "no valid proof to bind to the issuer")
+        return Check(role, Status.SKIPPED, f"no valid proof to bind to the {role}")
     for resolved in run.bound_keys:
-        if _controls(resolved, issuer) and run.config.purpose in resolved.relationships:
-            return Check(
-                "issuer",
-                Status.PASSED,
-                f"signed with {resolved.method_id}, a key of the issuer {issuer}",
-            )
+        if _controls(resolved, party) and run.purpose in resolved.relationships:
+            return Check(role, Status.PASSED,
+                         f"signed with {resolved.method_id}, a key of the {role} {party}")
     resolved = run.bound_keys[0]
-    if _controls(resolved, issuer):
+    if _controls(resolved, party):
         raise IssuerMismatch(
-            f"the issuer {issuer} does not list {resolved.method_id} under {run.config.purpose}",
-            pointer="/issuer",
+            f"the {role} {party} does not list {resolved.method_id} under {run.purpose}",
+            pointer=f"/{role}",
             code="INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD",
         )
     raise IssuerMismatch(
-        f"the credential names issuer {issuer} but was signed with a key controlled by "
+        f"the {role} is {party} but the proof was made with a key controlled by "
         f"{resolved.controller}",
-        pointer="/issuer",
+        pointer=f"/{role}",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from .loaders import DocumentLoader, bundled_loader
 from .suites import DEFAULT_SUITES, ProofOptions, add_proof, suite_for
 from .suites._proofs import Processing
 
-__all__ = ["issue"]
+__all__ = ["issue", "sign_presentation"]
 
 VC_CONTEXTS = ("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/2018/credentials/v1")
 
@@ -107,3 +107,43 @@ def issue(
 def new_urn_uuid() -> str:
     """A fresh ``urn:uuid:`` identifier for a credential."""
     return f"urn:uuid:{uuid.uuid4()}"
+
+
+def sign_presentation(
+    credentials: Iterable[Mapping[str, Any] | str | Any],
+    holder_key: Ed25519Key,
+    *,
+    challenge: str,
+    domain: str | None = None,
+    holder: str | None = None,
+    suite: str = "eddsa-rdfc-2022",
+    created: datetime | str | None = None,
+    verification_method: str | None = None,
+    presentation_id: str | None = None,
+    loader: DocumentLoader = bundled_loader,
+) -> dict[str, Any]:
+    """A Verifiable Presentation of ``credentials``, signed by the holder for one verifier.
+
+    ``challenge`` (and ``domain``) come from the verifier and make the presentation useless
+    anywhere else. Credentials may be signed dicts or models, or VC-JWT strings (enveloped as
+    VCDM 2.0 ``EnvelopedVerifiableCredential``). The holder defaults to the key's controller.
+    """
+    method = verification_method or holder_key.verification_method
+    presentation: dict[str, Any] = {"@context": [VC_CONTEXTS[0]]}
+    if presentation_id is not None:
+        presentation["id"] = presentation_id
+    presentation["type"] = ["VerifiablePresentation"]
+    presentation["holder"] = holder or _controller_of(method)
+    presentation["verifiableCredential"] = [_presentable(c) for c in credentials]
+    return issue(presentation, holder_key, suite=suite, created=created,
+                 verification_method=method, proof_purpose="authentication",
+                 challenge=challenge, domain=domain, loader=loader)
+
+
+def _presentable(credential: Mapping[str, Any] | str | Any) -> Any:
+    if isinstance(credential, str):
+        return {"@context": [VC_CONTEXTS[0]], "id": f"data:application/vc+jwt,{credential}",
+                "type": "EnvelopedVerifiableCredential"}
+    if hasattr(credential, "to_dict"):
+        return credential.to_dict()
+    return copy.deepcopy(dict(credential))

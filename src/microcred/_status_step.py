@@ -6,6 +6,8 @@ indeterminate — never "not revoked". Verified lists are cached per verifier.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
@@ -37,7 +39,7 @@ class StatusStep:
         self.fetch = fetch
         self.checkers = dict(checkers)
         self._verify_list = verify_list
-        self._lists: OrderedDict[str, Mapping[str, Any] | str] = OrderedDict()
+        self._lists: OrderedDict[str, str] = OrderedDict()  # digest -> '' or why not
         self._lock = threading.Lock()
 
     def __call__(self, run: Run) -> Check:
@@ -89,25 +91,31 @@ class StatusStep:
         return Check("status", Status.PASSED, result.message, pointer=pointer, warnings=warnings)
 
     def _verified_status_list(self, url: str) -> Mapping[str, Any]:
-        """The status-list credential at ``url``, verified by this verifier (cached)."""
-        with self._lock:
-            cached = self._lists.get(url)
-        if cached is None:
-            cached = self._verify_status_list(url)
-            with self._lock:
-                self._lists[url] = cached
-                while len(self._lists) > _CACHE_SIZE:
-                    self._lists.popitem(last=False)
-        if isinstance(cached, str):
-            raise ResolutionError(cached)
-        return cached
+        """The status-list credential at ``url``, verified by this verifier.
 
-    def _verify_status_list(self, url: str) -> Mapping[str, Any] | str:
-        """The verified list, or the reason it cannot be used (fetch failures are not cached)."""
+        The document is fetched every time (the HTTP layer caches it for as long as its server
+        allows, so a new revocation is seen); verifying it again is skipped while its bytes are
+        unchanged. Only definite verdicts are remembered: a list whose signer's key could not
+        be fetched is tried again next time.
+        """
         document = self.fetch(url)
-        report = self._verify_list(document)
-        if report.verified:
-            return document
-        first = report.errors[0] if report.errors else None
-        reason = f"{first.message} ({first.pointer or '/'})" if first else "not verified"
-        return f"the status list credential at {url} did not verify: {reason}"
+        digest = hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+        with self._lock:
+            verdict = self._lists.get(digest)
+        if verdict is None:
+            report = self._verify_list(document)
+            verdict = "" if report.verified else _reason(url, report)
+            if report.verified or any(c.status is Status.FAILED for c in report.checks):
+                with self._lock:
+                    self._lists[digest] = verdict
+                    while len(self._lists) > _CACHE_SIZE:
+                        self._lists.popitem(last=False)
+        if verdict:
+            raise ResolutionError(verdict, code="STATUS_VERIFICATION_ERROR")
+        return document
+
+
+def _reason(url: str, report: VerificationReport) -> str:
+    first = report.errors[0] if report.errors else None
+    reason = f"{first.message} ({first.pointer or '/'})" if first else "not verified"
+    return f"the status list credential at {url} did not verify: {reason}"

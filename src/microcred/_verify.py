@@ -26,7 +26,9 @@ from ._checks import (
     run_check,
 )
 from ._http import HttpClient, HTTPPolicy
+from ._nested import check_nested, find_endorsements
 from ._parse import DEFAULT_INPUT_LIMITS, InputLimits, parse_json_object, require_object
+from ._presentation import presentation_checks
 from ._rdfc import DEFAULT_LIMITS, CanonLimits
 from ._status_step import StatusStep
 from ._time import Clock, as_timedelta, utc_now
@@ -69,10 +71,11 @@ class Verifier:
         leeway: float | timedelta = 60,
         canon_limits: CanonLimits = DEFAULT_LIMITS,
         input_limits: InputLimits = DEFAULT_INPUT_LIMITS,
-        purpose: str = "assertionMethod",
         refresh: bool = False,
+        max_endorsement_depth: int = 3,
     ) -> None:
         self.refresh = refresh
+        self.max_endorsement_depth = max_endorsement_depth
         self._policy = http or HTTPPolicy()
         self._http: HttpClient | None = None
         self.fetch: Fetch = pinned_fetch(dict(pins or {}), None if offline else self._get_json)
@@ -82,7 +85,6 @@ class Verifier:
         self.processing = Processing(loader, canon_limits)
         self.input_limits = input_limits
         self.leeway = as_timedelta(leeway)
-        self.purpose = purpose
         self._clock: Clock = (lambda: now) if isinstance(now, datetime) else (now or utc_now)
         self._lock = threading.Lock()
 
@@ -110,10 +112,21 @@ class Verifier:
         return client.get_json(url)
 
     def check(
-        self, data: Input, *, challenge: str | None = None, domain: str | None = None
+        self,
+        data: Input,
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+        holder_is_subject: bool = False,
     ) -> VerificationReport:
-        """Run every check and return the report; never raises for a bad credential."""
-        report = self._check(data, challenge=challenge, domain=domain, with_status=True)
+        """Run every check and return the report; never raises for a bad credential.
+
+        For a presentation, ``challenge`` and ``domain`` are what the holder's proof must carry
+        (pass them: without a challenge a replayed presentation cannot be detected), and
+        ``holder_is_subject`` requires the holder to be the subject of every credential.
+        """
+        report = self._check(data, challenge=challenge, domain=domain,
+                             holder_is_subject=holder_is_subject)
         service = report.extra.get("refresh_service")
         if not (self.refresh and isinstance(service, str)):
             return report
@@ -160,10 +173,16 @@ class Verifier:
         )
 
     def verify(
-        self, data: Input, *, challenge: str | None = None, domain: str | None = None
+        self,
+        data: Input,
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+        holder_is_subject: bool = False,
     ) -> VerificationReport:
         """Like :meth:`check`, but raise :class:`VerificationFailed` unless verified."""
-        report = self.check(data, challenge=challenge, domain=domain)
+        report = self.check(data, challenge=challenge, domain=domain,
+                            holder_is_subject=holder_is_subject)
         if not report.verified:
             raise VerificationFailed(report)
         return report
@@ -171,13 +190,31 @@ class Verifier:
     # -- pipeline ------------------------------------------------------------------------
 
     def _check(
-        self, data: Input, *, challenge: str | None, domain: str | None, with_status: bool
+        self,
+        data: Input,
+        *,
+        challenge: str | None,
+        domain: str | None,
+        with_status: bool = True,
+        depth: int = 0,
+        holder_is_subject: bool = False,
     ) -> VerificationReport:
         try:
             document = self._parse(data)
         except MalformedCredential as exc:
             failed = Check("parse", Status.FAILED, exc.message, exc.code, exc.pointer)
             return VerificationReport(checks=(failed,))
+        types = tuple(t for t in as_list(document.get("type")) if isinstance(t, str))
+        nested = partial(self._check_nested, depth=depth + 1)
+        parsed = Check("parse", Status.PASSED, "a JSON object")
+        if "VerifiablePresentation" in types:
+            run = Run(self, document, self._clock(), challenge, domain,
+                      purpose="authentication", signer="holder")
+            checks = presentation_checks(run, partial(nested, ""), depth=depth,
+                                         max_depth=self.max_endorsement_depth,
+                                         holder_is_subject=holder_is_subject)
+            return VerificationReport(checks=(parsed, *checks), issuer=issuer_id(document, "holder"),
+                                      types=types, credential_id=_string(document.get("id")))
         run = Run(self, document, self._clock(), challenge, domain)
         status = (
             run_check("status", partial(self._status, run))
@@ -185,24 +222,25 @@ class Verifier:
             else Check("status", Status.SKIPPED, "status lists are not checked for status lists")
         )
         checks = (
-            Check("parse", Status.PASSED, "a JSON object"),
+            parsed,
             run_check("schema", partial(check_schema, run)),
             run_check("proof", partial(check_proofs, run)),
             run_check("issuer", partial(check_issuer, run)),
             run_check("validity", partial(check_validity, run)),
             status,
+            check_nested("endorsements", list(find_endorsements(document)), nested, depth=depth,
+                         max_depth=self.max_endorsement_depth, noun="endorsement"),
             _refresh_offer(document),
         )
-        ident = document.get("id")
+        extra: dict[str, Any] = {"subjects": _subject_ids(document)}
         service = document.get("refreshService")
-        offered = service["id"] if isinstance(service, Mapping) and _refreshable(service) else None
-        return VerificationReport(
-            checks=checks,
-            credential_id=ident if isinstance(ident, str) else None,
-            issuer=issuer_id(document),
-            types=tuple(t for t in as_list(document.get("type")) if isinstance(t, str)),
-            extra={"refresh_service": offered} if offered else {},
-        )
+        if isinstance(service, Mapping) and _refreshable(service):
+            extra["refresh_service"] = service["id"]
+        return VerificationReport(checks=checks, credential_id=_string(document.get("id")),
+                                  issuer=issuer_id(document), types=types, extra=extra)
+
+    def _check_nested(self, pointer: str, item: Any, *, depth: int) -> VerificationReport:
+        return self._check(item, challenge=None, domain=None, depth=depth)
 
     def _verify_status_list(self, document: Mapping[str, Any]) -> VerificationReport:
         return self._check(document, challenge=None, domain=None, with_status=False)
@@ -213,6 +251,15 @@ class Verifier:
         if hasattr(data, "to_dict"):
             data = data.to_dict()
         return require_object(data, self.input_limits)
+
+
+def _string(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _subject_ids(document: Mapping[str, Any]) -> tuple[str, ...]:
+    subjects = as_list(document.get("credentialSubject"))
+    return tuple(s["id"] for s in subjects if isinstance(s, Mapping) and isinstance(s.get("id"), str))
 
 
 def _refreshable(service: Any) -> bool:
@@ -252,9 +299,10 @@ def check(data: Input, **options: Any) -> VerificationReport:
     """Verify ``data`` and return the report (never raises for a bad credential).
 
     ``data`` may be a dict, JSON text or bytes; ``options`` are those of :class:`Verifier`
-    plus ``challenge`` and ``domain``.
+    plus ``challenge``, ``domain`` and ``holder_is_subject`` (see :meth:`Verifier.check`).
     """
-    expected = {k: options.pop(k) for k in ("challenge", "domain") if k in options}
+    per_call = ("challenge", "domain", "holder_is_subject")
+    expected = {k: options.pop(k) for k in per_call if k in options}
     with Verifier(**options) as verifier:
         return verifier.check(data, **expected)
 

@@ -39,7 +39,8 @@ class Problem:
 class Check:
     """One named check (``proof``, ``issuer``, ``validity`` ...) and its outcome.
 
-    ``children`` holds the parts of a compound check, e.g. one entry per proof of a proof set.
+    ``children`` holds the parts of a compound check, e.g. one entry per proof of a proof set;
+    ``report`` the full report of a nested credential (an endorsement, a presented credential).
     """
 
     name: str
@@ -49,6 +50,7 @@ class Check:
     pointer: str = ""
     warnings: tuple[Problem, ...] = ()
     children: tuple[Check, ...] = ()
+    report: VerificationReport | None = None
 
     @property
     def problem(self) -> Problem | None:
@@ -69,6 +71,8 @@ class Check:
             out["warnings"] = [w.to_dict() for w in self.warnings]
         if self.children:
             out["children"] = [c.to_dict() for c in self.children]
+        if self.report is not None:
+            out["report"] = self.report.to_dict()
         return out
 
 

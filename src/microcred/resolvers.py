@@ -18,8 +18,8 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from ._multibase import b64url_decode
-from .errors import InvalidKey, KeyResolutionError, MalformedCredential
-from .keys import Ed25519Key, Key
+from .errors import DocumentLoadError, InvalidKey, KeyResolutionError, MalformedCredential
+from .keys import Ed25519Key, Key, key_from_verification_method
 
 __all__ = [
     "RELATIONSHIPS",
@@ -109,8 +109,22 @@ def _is_method_document(document: Mapping[str, Any]) -> bool:
 
 
 def key_from_method(method: Mapping[str, Any]) -> Key:
-    """The public key of a verification method object (Ed25519 today)."""
-    return Ed25519Key.from_verification_method(method)
+    """The public key of a verification method object: Ed25519 (Multikey, JWK, the 2018 and
+    2020 types), RSA and EC P-256 (``JsonWebKey`` / ``JsonWebKey2020``), P-256 Multikey."""
+    return key_from_verification_method(method)
+
+
+def _key(method: Mapping[str, Any], method_id: str) -> Key:
+    """:func:`key_from_method`, its errors naming the method instead of a JSON Pointer into a
+    published document (the report's pointers are into the credential)."""
+    try:
+        return key_from_method(method)
+    except InvalidKey as exc:
+        where = f" at {exc.pointer}" if exc.pointer else ""
+        raise InvalidKey(
+            f"the key of verification method {method_id:.200} is unusable{where}: {exc.message}",
+            code=exc.code,
+        ) from exc
 
 
 def _origin(url: str) -> str:
@@ -125,7 +139,7 @@ def _from_jwk_set(document: Mapping[str, Any], method_id: str) -> ResolvedKey:
     ]
     if len(found) != 1:
         raise InvalidKey(f"the JWK Set at {base} has {len(found)} keys with kid {kid!r}; need one")
-    key = key_from_method({"type": "JsonWebKey", "publicKeyJwk": found[0]})
+    key = _key({"type": "JsonWebKey", "publicKeyJwk": found[0]}, method_id)
     return ResolvedKey(key, method_id, _origin(base), _SIGNING, origin_bound=True)
 
 
@@ -133,7 +147,9 @@ def dereference(method_id: str, fetch: Fetch) -> ResolvedKey:
     """Resolve ``method_id`` through the documents ``fetch`` returns (the shared algorithm)."""
     base, _ = _split(method_id)
     document = fetch(base)
-    if isinstance(document.get("keys"), list) and "id" not in document:
+    # A JWK Set speaks for a web origin; a DID names a DID document, never a JWK Set.
+    is_url = base.startswith(("https://", "http://"))
+    if is_url and isinstance(document.get("keys"), list) and "id" not in document:
         return _from_jwk_set(document, method_id)
     if _is_method_document(document) and document.get("id") == method_id:
         method: Mapping[str, Any] = document
@@ -165,7 +181,7 @@ def dereference(method_id: str, fetch: Fetch) -> ResolvedKey:
         for name in RELATIONSHIPS
         if method_id in _references(controller_doc.get(name), controller)
     )
-    return ResolvedKey(key_from_method(method), method_id, controller, relationships)
+    return ResolvedKey(_key(method, method_id), method_id, controller, relationships)
 
 
 def resolve_did_key(method_id: str, /) -> ResolvedKey:
@@ -188,7 +204,7 @@ def resolve_did_jwk(method_id: str, /) -> ResolvedKey:
         raise InvalidKey("the did:jwk identifier is not base64url-encoded JSON") from None
     if not isinstance(jwk, Mapping):
         raise InvalidKey("the did:jwk identifier does not encode a JSON object")
-    key = key_from_method({"type": "JsonWebKey", "publicKeyJwk": jwk})
+    key = _key({"type": "JsonWebKey", "publicKeyJwk": jwk}, method_id)
     return ResolvedKey(key, method_id, did, _SIGNING)
 
 
@@ -227,16 +243,28 @@ class StaticResolver:
 
 
 def pinned_fetch(pins: Mapping[str, Any], fallback: Fetch | None) -> Fetch:
-    """Documents from ``pins`` (URL -> JSON, ``None`` = not found), else from ``fallback``."""
+    """Documents from ``pins`` (URL -> JSON, ``None`` = not found), else from ``fallback``.
+
+    A ``did:web`` DID may be pinned instead of its URL: it stands for the URL its DID document
+    is published at (a pin under the URL itself wins).
+    """
+    aliases: dict[str, str] = {}
+    for name in pins:
+        if isinstance(name, str) and name.startswith("did:web:") and "#" not in name:
+            try:
+                aliases.setdefault(did_web_url(name), name)
+            except MalformedCredential:
+                continue
 
     def fetch(url: str) -> Mapping[str, Any]:
-        if url in pins:
-            document = pins[url]
+        name = url if url in pins else aliases.get(url)
+        if name is not None:
+            document = pins[name]
             if not isinstance(document, Mapping):
-                raise KeyResolutionError(f"{url} is pinned as not found", code="NOT_FOUND")
+                raise DocumentLoadError(f"{url} is pinned as not found", code="NOT_FOUND")
             return document
-        if fallback is None:
-            raise KeyResolutionError(
+        if fallback is None:  # keys, status lists, refresh services alike: not only keys
+            raise DocumentLoadError(
                 f"cannot fetch {url}: verifying offline and nothing is pinned for it; pin its "
                 "document (pins= / --pin URL=FILE) or allow network access"
             )

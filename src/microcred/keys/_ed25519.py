@@ -1,4 +1,4 @@
-"""Signing keys and their published forms: Multikey, JWK (RFC 8037), did:key.
+"""Ed25519 keys and their published forms: Multikey, JWK (RFC 8037), did:key.
 
 This is the only module that imports PyNaCl; every malformed key becomes ``InvalidKey`` here,
 with a message naming what is wrong (and a JSON Pointer when a field is at fault), so nothing
@@ -15,7 +15,7 @@ import nacl.bindings
 import nacl.exceptions
 import nacl.signing
 
-from ._multibase import (
+from .._multibase import (
     ED25519_PRIV,
     ED25519_PUB,
     KEY_CODEC_NAMES,
@@ -27,7 +27,7 @@ from ._multibase import (
     encode_multibase,
     strip_multicodec,
 )
-from .errors import InvalidKey, SigningError
+from ..errors import InvalidKey, SigningError
 
 __all__ = ["DID_CONTEXT", "MULTIKEY_CONTEXT", "Ed25519Key", "Key", "to_key_file"]
 
@@ -43,7 +43,7 @@ _PURPOSES = ("authentication", "assertionMethod", "capabilityInvocation", "capab
 
 
 class Key(Protocol):
-    """What signing and verifying code needs from any key (Ed25519 now; RSA, P-256 later)."""
+    """What signing and verifying code needs from any key: Ed25519, RSA or EC P-256."""
 
     @property
     def algorithm(self) -> str: ...  # the JOSE name, e.g. "EdDSA"

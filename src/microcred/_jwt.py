@@ -1,0 +1,375 @@
+"""VC-JWT as Open Badges 3.0 uses it: issue, decode, find the key, check the claims.
+
+The payload is the credential JSON plus the registered claims mapped from it (``iss`` =
+issuer id, ``sub`` = credentialSubject id, ``jti`` = id, ``nbf`` = validFrom, ``exp`` =
+validUntil). The VCDM 1.1 form, the credential in a ``vc`` claim, is read too: properties it
+leaves out are filled from the claims (VC-JWT 1.1 decoding rules).
+
+Key selection (:func:`verify_jwt_signature`):
+
+* ``kid`` that is a DID URL or an absolute URL: dereferenced through the resolver; that key is
+  authoritative (a ``jwk`` header, if also present, must be the same key).
+* ``kid`` that is relative (``key-1`` or ``#key-1``): a fragment of the issuer's id
+  (``<issuer>#key-1``). If a ``jwk`` header is present and that method cannot be resolved, the
+  ``kid`` is only a label and the header key is used.
+* no ``kid``: the ``jwk`` header key. It proves integrity, not authorship: the result is marked
+  ``trusted=False`` (the issuer check is indeterminate) unless ``trust_embedded_keys=True``,
+  which binds it to the credential's issuer as the caller says.
+
+This module does not import jwcrypto: the JOSE work is :mod:`microcred._jose`'s.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from ._jose import (
+    DEFAULT_TYPS,
+    SUPPORTED_ALGS,
+    check_header,
+    jwk_thumbprint,
+    parse_compact,
+    sign_compact,
+    verify_signature,
+)
+from ._parse import DEFAULT_INPUT_LIMITS, InputLimits, parse_json_object, require_object
+from ._time import format_datetime, parse_datetime
+from .errors import (
+    CredentialError,
+    ExpiredCredential,
+    InvalidKey,
+    InvalidProof,
+    MalformedCredential,
+    PrematureCredential,
+    ResolutionError,
+    SigningError,
+)
+from .keys import Ed25519Key, Key, key_from_jwk
+from .report import Problem
+from .resolvers import KeyResolver, ResolvedKey
+
+__all__ = [
+    "REGISTERED_CLAIMS",
+    "JwtCredential",
+    "JwtKey",
+    "check_jwt_claims",
+    "check_jwt_times",
+    "decode_jwt_credential",
+    "issue_jwt",
+    "verify_jwt_signature",
+]
+
+REGISTERED_CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti")
+_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_THUMBPRINT_URN = "urn:ietf:params:oauth:jwk-thumbprint:sha-256:"
+
+
+@dataclass(frozen=True)
+class JwtCredential:
+    """A decoded VC-JWT; nothing about it is verified yet.
+
+    ``claims`` is the whole JWT claims set; ``credential`` the credential it carries (the
+    payload minus registered claims, or the ``vc`` claim completed from the claims when
+    ``vc_claim`` is true). Pointers of claim problems (``/iss`` ...) point into ``claims``.
+    """
+
+    header: dict[str, Any]
+    claims: dict[str, Any]
+    credential: dict[str, Any]
+    signing_input: bytes
+    signature: bytes
+    vc_claim: bool = False
+
+
+@dataclass(frozen=True)
+class JwtKey:
+    """The key a VC-JWT's signature was verified with, and what it says about authorship.
+
+    ``source`` is ``"kid"`` (dereferenced: ``resolved.controller`` is who controls it) or
+    ``"jwk"`` (only embedded in the header; ``resolved.method_id`` is its RFC 9278 thumbprint
+    URN). ``trusted`` is False exactly for an embedded key the caller did not choose to trust:
+    then ``resolved.controller`` is ``""`` and its relationships are empty, and the issuer
+    check must be *indeterminate*, not failed.
+    """
+
+    resolved: ResolvedKey
+    source: Literal["kid", "jwk"]
+    trusted: bool
+    kid: str | None = None
+
+
+# -- mapping between the credential and the registered claims ----------------------------
+def _string(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _issuer(document: Mapping[str, Any]) -> str | None:
+    issuer = document.get("issuer")
+    return _string(issuer.get("id") if isinstance(issuer, Mapping) else issuer)
+
+
+def _mapped(document: Mapping[str, Any], claim: str) -> tuple[str, Any]:
+    """The credential property a claim mirrors (a display name) and its value, or None."""
+    if claim == "iss":
+        return "issuer id", _issuer(document)
+    if claim in ("sub", "jti"):
+        item = document.get("credentialSubject") if claim == "sub" else document
+        item = item[0] if isinstance(item, list) and len(item) == 1 else item
+        value = item.get("id") if isinstance(item, Mapping) else None
+        return ("credentialSubject id" if claim == "sub" else "id"), _string(value)
+    new, old = ("validFrom", "issuanceDate") if claim == "nbf" else ("validUntil", "expirationDate")
+    name = new if new in document or old not in document else old
+    return name, document.get(name)
+
+
+def _numeric(claims: Mapping[str, Any], claim: str) -> float | None:
+    """A NumericDate claim (RFC 7519: seconds since the epoch, a JSON number), or None."""
+    if claim not in claims:
+        return None
+    value = claims[claim]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except OverflowError:
+            pass
+    raise MalformedCredential(
+        f"the {claim!r} claim must be a NumericDate (seconds since 1970)", pointer=f"/{claim}"
+    )
+
+
+def _show_time(seconds: float) -> str:
+    try:
+        return format_datetime(datetime.fromtimestamp(seconds, UTC))
+    except (OverflowError, ValueError, OSError):
+        return str(seconds)
+
+
+# -- issuing --------------------------------------------------------------------------------
+def issue_jwt(
+    credential: Mapping[str, Any] | Any,
+    key: Key,
+    *,
+    kid: str | None = None,
+    embed_jwk: bool = False,
+    issued_at: datetime | None = None,
+) -> str:
+    """Sign ``credential`` (a dict or a model) as a VC-JWT; the input is untouched.
+
+    The header gets ``alg`` from the key, ``typ: JWT``, the ``kid`` (default for an Ed25519
+    key: its did:key verification method, which must then be the issuer) and, with
+    ``embed_jwk=True``, the public key as ``jwk``. RSA and EC keys need ``kid`` or ``embed_jwk``.
+    """
+    if hasattr(credential, "to_dict"):
+        credential = credential.to_dict()
+    document = copy.deepcopy(require_object(credential))
+    claims: dict[str, Any] = {}
+    for claim in ("iss", "sub", "jti", "nbf", "exp"):
+        name, value = _mapped(document, claim)
+        if value is not None and claim in ("nbf", "exp"):
+            value = math.floor(parse_datetime(value, f"/{name}").timestamp())
+        if value is not None:
+            claims[claim] = value
+    if issued_at is not None:
+        claims["iat"] = math.floor(issued_at.timestamp())
+    issuer = claims.get("iss")
+    if issuer is None:
+        raise SigningError("the credential has no issuer id: a VC-JWT needs one for 'iss'")
+    if clash := [
+        n for n in (*REGISTERED_CLAIMS, "vc") if document.get(n, claims.get(n)) != claims.get(n)
+    ]:
+        raise SigningError(
+            f"the credential's top-level {clash[0]!r} is a JWT claim name: rename it"
+        )
+    header: dict[str, Any] = {"alg": key.algorithm, "typ": "JWT"}
+    if kid is None and not embed_jwk:
+        if not isinstance(key, Ed25519Key):
+            raise SigningError(
+                f"a {key.algorithm} key has no self-describing id: pass kid= (the URL or DID URL "
+                "where verifiers find the key) or embed_jwk=True"
+            )
+        if key.did != issuer:
+            raise SigningError(
+                f"the issuer is {issuer} but the key {key.verification_method} is controlled by "
+                f"{key.did}: verifiers would reject it; pass the kid the issuer publishes"
+            )
+        kid = key.verification_method
+    if kid is not None:
+        header["kid"] = kid
+    if embed_jwk:
+        header["jwk"] = key.public_jwk()
+    payload = json.dumps({**document, **claims}, ensure_ascii=False, separators=(",", ":"))
+    return sign_compact(payload.encode("utf-8"), key, header)
+
+
+# -- decoding -------------------------------------------------------------------------------
+def decode_jwt_credential(
+    token: str | bytes, *, limits: InputLimits = DEFAULT_INPUT_LIMITS
+) -> JwtCredential:
+    """Parse a VC-JWT and extract its credential; the signature is NOT checked."""
+    jws = parse_compact(token, max_length=limits.max_bytes)
+    try:
+        claims = parse_json_object(jws.payload, limits)
+    except ValueError:  # an integer longer than Python converts (sys.int_max_str_digits)
+        raise MalformedCredential("the JWT payload holds a number too long to read") from None
+    if "vc" not in claims:
+        credential = {k: v for k, v in claims.items() if k not in REGISTERED_CLAIMS}
+        return JwtCredential(jws.header, claims, credential, jws.signing_input, jws.signature)
+    if not isinstance(claims["vc"], Mapping) or "@context" in claims:
+        raise MalformedCredential(
+            "the 'vc' claim must be a JSON object, and the only credential in the JWT",
+            pointer="/vc",
+        )
+    credential = _complete_vc(copy.deepcopy(dict(claims["vc"])), claims)
+    return JwtCredential(jws.header, claims, credential, jws.signing_input, jws.signature, True)
+
+
+def _complete_vc(vc: dict[str, Any], claims: Mapping[str, Any]) -> dict[str, Any]:
+    """VC-JWT 1.1: properties the ``vc`` claim leaves out are taken from the claims."""
+    iss, sub, jti = (_string(claims.get(name)) for name in ("iss", "sub", "jti"))
+    issuer, subject = vc.get("issuer"), vc.get("credentialSubject")
+    if iss is not None and issuer is None:
+        vc["issuer"] = iss
+    elif iss is not None and isinstance(issuer, dict) and "id" not in issuer:
+        issuer["id"] = iss
+    if sub is not None and isinstance(subject, dict) and "id" not in subject:
+        subject["id"] = sub
+    if jti is not None and "id" not in vc:
+        vc["id"] = jti
+    contexts = vc.get("@context")
+    v1 = isinstance(contexts, list) and bool(contexts) and contexts[0] == _V1_CONTEXT
+    for claim, v1_name, v2_name in (
+        ("nbf", "issuanceDate", "validFrom"),
+        ("exp", "expirationDate", "validUntil"),
+    ):
+        value = _numeric(claims, claim)
+        if value is not None and v1_name not in vc and v2_name not in vc:
+            vc[v1_name if v1 else v2_name] = _show_time(value)
+    return vc
+
+
+# -- the key and the signature --------------------------------------------------------------
+def verify_jwt_signature(
+    decoded: JwtCredential,
+    resolver: KeyResolver,
+    *,
+    trust_embedded_keys: bool = False,
+    allowed_algs: frozenset[str] = SUPPORTED_ALGS,
+    allowed_typs: frozenset[str] = DEFAULT_TYPS,
+) -> JwtKey:
+    """Find the key (see the module docstring) and verify the signature; raise if invalid.
+
+    Resolution problems propagate (ResolutionError: indeterminate); a bad header, key or
+    signature raises a CredentialError. Binding to the issuer is the caller's issuer check.
+    """
+    header = decoded.header
+    check_header(header, allowed_algs=allowed_algs, allowed_typs=allowed_typs)
+    issuer = _issuer(decoded.credential) or _string(decoded.claims.get("iss"))
+    jwk: Mapping[str, Any] | None = header.get("jwk")  # a JSON object: check_header says so
+    found = _key_from_kid(header.get("kid"), issuer, resolver, fallback=jwk is not None)
+    if found is None:
+        if jwk is None:
+            raise InvalidProof(
+                "the JWS header has neither 'kid' nor 'jwk': there is no key to verify with "
+                "('x5c', 'x5u' and 'jku' are not followed)"
+            )
+        key = key_from_jwk(jwk, public_only=True)
+        bound = issuer if trust_embedded_keys and issuer is not None else ""
+        relationships = frozenset({"assertionMethod", "authentication"} if bound else ())
+        resolved = ResolvedKey(key, _THUMBPRINT_URN + jwk_thumbprint(jwk), bound, relationships)
+        found = JwtKey(resolved, "jwk", bool(bound), _string(header.get("kid")))
+    elif jwk is not None and jwk_thumbprint(jwk) != jwk_thumbprint(found.resolved.key.public_jwk()):
+        raise InvalidProof(f"the JWS 'jwk' header is not the key {found.resolved.method_id}")
+    verify_signature(
+        header,
+        decoded.signing_input,
+        decoded.signature,
+        found.resolved.key,
+        allowed_algs=allowed_algs,
+        allowed_typs=allowed_typs,
+    )
+    return found
+
+
+def _key_from_kid(
+    kid: object, issuer: str | None, resolver: KeyResolver, *, fallback: bool
+) -> JwtKey | None:
+    if not isinstance(kid, str):
+        return None
+    if _SCHEME.match(kid):
+        return JwtKey(resolver(kid), "kid", True, kid)
+    if issuer is None:
+        raise InvalidProof(f"the JWS kid {kid!r:.80} is relative, and there is no issuer id")
+    try:
+        return JwtKey(
+            resolver(f"{issuer.partition('#')[0]}#{kid.removeprefix('#')}"), "kid", True, kid
+        )
+    except (ResolutionError, InvalidKey):
+        if not fallback:
+            raise
+        return None  # a label only: the jwk header key is used
+
+
+# -- claims ---------------------------------------------------------------------------------
+def check_jwt_claims(
+    decoded: JwtCredential, *, now: datetime | None = None, leeway: timedelta = timedelta(0)
+) -> list[Problem]:
+    """Compare each mapped claim with the credential; return warnings, raise on a mismatch.
+
+    A present claim that disagrees raises CredentialError ``JWT_CLAIM_MISMATCH`` (pointer
+    ``/iss`` ...). An absent claim whose credential property exists (OB 3.0 expects ``iss``,
+    ``sub``, ``jti``, ``nbf``, and ``exp`` with validUntil) is a ``JWT_CLAIM_MISSING`` warning;
+    a claim without a credential property is ``JWT_CLAIM_UNMAPPED``. With ``now``,
+    :func:`check_jwt_times` runs too.
+    """
+    warnings: list[Problem] = []
+    for claim in ("iss", "sub", "jti", "nbf", "exp"):
+        name, expected = _mapped(decoded.credential, claim)
+        if claim not in decoded.claims or expected is None:
+            if claim in decoded.claims:
+                message = (
+                    f"the JWT {claim!r} claim has no counterpart: the credential has no {name}"
+                )
+                warnings.append(Problem("JWT_CLAIM_UNMAPPED", message, f"/{claim}"))
+            elif expected is not None:
+                message = f"the JWT has no {claim!r} claim to repeat the credential's {name}"
+                warnings.append(Problem("JWT_CLAIM_MISSING", message, f"/{claim}"))
+            continue
+        value: Any = decoded.claims[claim]
+        if claim in ("nbf", "exp"):
+            seconds = _numeric(decoded.claims, claim) or 0.0
+            agrees = abs(seconds - parse_datetime(expected, f"/{name}").timestamp()) < 1
+            value = _show_time(seconds)
+        else:
+            agrees = value == expected
+        if not agrees:
+            raise CredentialError(
+                f"the JWT {claim!r} claim is {value!r:.120} but the credential's {name} is "
+                f"{expected!r:.120}: a signed claim contradicts the credential",
+                pointer=f"/{claim}",
+                code="JWT_CLAIM_MISMATCH",
+            )
+    if now is not None:
+        check_jwt_times(decoded, now, leeway)
+    return warnings
+
+
+def check_jwt_times(
+    decoded: JwtCredential, now: datetime, leeway: timedelta = timedelta(0)
+) -> None:
+    """The JWT's own ``exp`` (must be after ``now``) and ``nbf`` (not after ``now``)."""
+    moment, slack = now.timestamp(), leeway.total_seconds()
+    expires, starts = _numeric(decoded.claims, "exp"), _numeric(decoded.claims, "nbf")
+    if expires is not None and moment - slack >= expires:
+        raise ExpiredCredential(f"the JWT expired at {_show_time(expires)}", pointer="/exp")
+    if starts is not None and moment + slack < starts:
+        raise PrematureCredential(
+            f"the JWT is not valid before {_show_time(starts)}", pointer="/nbf"
+        )

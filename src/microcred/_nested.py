@@ -1,0 +1,89 @@
+"""Credentials inside credentials: endorsements and presented credentials, same pipeline.
+
+Open Badges lets an ``EndorsementCredential`` (or its VC-JWT, ``endorsementJwt``) sit on the
+credential, its achievement, its issuer profile and other profiles. Each is verified in full;
+policy (fail closed, as the 1EdTech validator does): a failing endorsement fails the credential,
+while the report still shows the credential's own proof and exactly which endorsement failed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from ._parse import escape
+from .report import Check, Status, VerificationReport
+
+__all__ = ["ENDORSEMENT_KEYS", "check_nested", "find_endorsements"]
+
+ENDORSEMENT_KEYS = ("endorsement", "endorsementJwt")
+
+
+def find_endorsements(document: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(JSON Pointer, endorsement) for every endorsement in the document, outermost first.
+
+    An endorsement's own endorsements are not listed here: they belong to its own verification.
+    """
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        pointer, node = stack.pop()
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                here = f"{pointer}/{escape(key)}"
+                if key in ENDORSEMENT_KEYS:
+                    items = value if isinstance(value, list) else [value]
+                    paths = [f"{here}/{i}" for i in range(len(items))] if isinstance(
+                        value, list) else [here]
+                    yield from zip(paths, items, strict=True)
+                else:
+                    stack.append((here, value))
+        elif isinstance(node, list):
+            stack.extend((f"{pointer}/{i}", item) for i, item in reversed(list(enumerate(node))))
+
+
+def _verdict(report: VerificationReport) -> Status:
+    if report.verified:
+        return Status.PASSED
+    statuses = {c.status for c in report.checks}
+    return Status.FAILED if Status.FAILED in statuses else Status.INDETERMINATE
+
+
+def check_nested(
+    name: str,
+    found: list[tuple[str, Any]],
+    verify: Callable[[str, Any], VerificationReport],
+    *,
+    depth: int,
+    max_depth: int,
+    noun: str,
+) -> Check:
+    """Verify each nested credential with ``verify(pointer, item)``; fold into one check.
+
+    ``found`` lists (JSON Pointer, credential); a failing one fails the check, one that could
+    not be completed makes it indeterminate, and every nested report is kept in ``children``.
+    """
+    if not found:
+        return Check(name, Status.SKIPPED, f"no {noun}s")
+    if depth >= max_depth:
+        return Check(name, Status.FAILED, f"{noun}s are nested more than {max_depth} levels deep",
+                     "RESOURCE_LIMIT_EXCEEDED", found[0][0])
+    children = []
+    for pointer, item in found:
+        nested = verify(pointer, item)
+        first = nested.errors[0] if nested.errors else None
+        if nested.verified:
+            message = f"{noun} by {nested.issuer} verified"
+        elif first is not None:
+            message = f"{first.message} (at {pointer}{first.pointer})"
+        else:
+            message = "not verified"
+        code = first.code if first is not None and not nested.verified else None
+        children.append(Check(noun, _verdict(nested), message, code, pointer, report=nested))
+    for status in (Status.FAILED, Status.INDETERMINATE):
+        bad = [c for c in children if c.status is status]
+        if bad:
+            return Check(name, status, f"{len(bad)} of {len(children)} {noun}s did not verify; "
+                         f"first: {bad[0].message}", bad[0].code, bad[0].pointer,
+                         children=tuple(children))
+    return Check(name, Status.PASSED, f"{len(children)} {noun}(s) verified",
+                 children=tuple(children))
