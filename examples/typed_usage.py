@@ -32,8 +32,12 @@ ISSUER = "https://example.edu/issuers/565049"
 
 def build() -> OpenBadgeCredential:
     """A badge for a learner's teamwork, aligned to a skills framework and graded on a rubric."""
-    mastered = RubricCriterionLevel(id="urn:uuid:0c1a3b7e-5c5a-4c62-9a53-46cbd4c5f1a1",
-                                    name="Mastered", level="Mastered", points="4")
+    mastered = RubricCriterionLevel(
+        id="urn:uuid:0c1a3b7e-5c5a-4c62-9a53-46cbd4c5f1a1",
+        name="Mastered",
+        level="Mastered",
+        points="4",
+    )
     rubric = ResultDescription(
         id="urn:uuid:4d8e5a5f-1f3b-4b0e-8f7e-0a3cc1d2e9b4",
         name="Teamwork rubric",
@@ -48,13 +52,15 @@ def build() -> OpenBadgeCredential:
         criteria=Criteria(narrative="Nominated by peers and confirmed by a tutor's review."),
         achievement_type=AchievementType.BADGE,
         image=Image(id=f"{ISSUER}/achievements/teamwork.png", caption="Teamwork badge"),
-        alignment=[Alignment(
-            target_name="Collaborate with others",
-            target_url="https://example.org/frameworks/skills/collaborate",
-            target_framework="Example Skills Framework",
-            target_type=AlignmentTargetType.CF_ITEM,
-            target_code="S.3.2",
-        )],
+        alignment=[
+            Alignment(
+                target_name="Collaborate with others",
+                target_url="https://example.org/frameworks/skills/collaborate",
+                target_framework="Example Skills Framework",
+                target_type=AlignmentTargetType.CF_ITEM,
+                target_code="S.3.2",
+            )
+        ],
         result_description=[rubric],
     )
     return new_badge(
@@ -62,8 +68,11 @@ def build() -> OpenBadgeCredential:
         achievement=achievement,
         recipient="did:example:ebfeb1f712ebc6f1c276e12ec21",
         result=[Result(result_description=rubric.id, achieved_level=mastered.id)],
-        evidence=[Evidence(id="https://example.edu/projects/42/report", name="Project report",
-                           genre="Report")],
+        evidence=[
+            Evidence(
+                id="https://example.edu/projects/42/report", name="Project report", genre="Report"
+            )
+        ],
         now=datetime(2024, 5, 1, 9, 30, tzinfo=UTC),
     )
 

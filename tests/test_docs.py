@@ -34,6 +34,7 @@ def test_the_docs_have_runnable_examples() -> None:
 def test_code_block_runs(where: str, code: str, tmp_path: Path) -> None:
     script = tmp_path / "block.py"
     script.write_text(code, encoding="utf-8")
-    done = subprocess.run([sys.executable, str(script)], cwd=REPO, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, f"{where} failed:\n{done.stderr}"

@@ -88,10 +88,13 @@ def _example(name: str) -> dict[str, Any]:
 
 def _vector_files() -> list[str]:
     spec = VECTORS / "spec-examples"
-    files = [*spec.glob("ob-spec-source/*.json"), *spec.glob("ob-spec-rendered-*/*.json"),
-             *spec.glob("ob-spec-rendered-*/*.jwt"),
-             *(VECTORS / "1edtech-impl-guide").rglob("*.json"),
-             *(VECTORS / "w3c-vc-di-eddsa").rglob("*.json")]
+    files = [
+        *spec.glob("ob-spec-source/*.json"),
+        *spec.glob("ob-spec-rendered-*/*.json"),
+        *spec.glob("ob-spec-rendered-*/*.jwt"),
+        *(VECTORS / "1edtech-impl-guide").rglob("*.json"),
+        *(VECTORS / "w3c-vc-di-eddsa").rglob("*.json"),
+    ]
     return sorted(str(f.relative_to(VECTORS)) for f in files)
 
 
@@ -168,8 +171,9 @@ def test_loaded_models_are_typed_views() -> None:
 
 
 def test_clr_embeds_the_specific_credential_classes() -> None:
-    clr = load_credential((VECTORS / "1edtech-impl-guide/clrv2p0/credential-signed.json")
-                          .read_text())
+    clr = load_credential(
+        (VECTORS / "1edtech-impl-guide/clrv2p0/credential-signed.json").read_text()
+    )
     assert isinstance(clr, ClrCredential)
     inner = clr.credential_subject.verifiable_credential[0]
     assert isinstance(inner, OpenBadgeCredential)
@@ -181,13 +185,20 @@ def test_clr_embeds_the_specific_credential_classes() -> None:
 def test_presentations_load_their_credentials_by_type() -> None:
     badge = _example("basic-openbadgecredential.json")
     alumni = json.loads((VECTORS / "w3c-vc-di-eddsa/unsigned.json").read_text())
-    vp = {"@context": [VC_V2], "type": ["VerifiablePresentation"], "holder": "did:example:1",
-          "verifiableCredential": [badge, alumni, "eyJhbGciOi.e30.sig"]}
+    vp = {
+        "@context": [VC_V2],
+        "type": ["VerifiablePresentation"],
+        "holder": "did:example:1",
+        "verifiableCredential": [badge, alumni, "eyJhbGciOi.e30.sig"],
+    }
     presentation = load_presentation(json.dumps(vp))
     assert isinstance(presentation, VerifiablePresentation)
     items = as_list(presentation.verifiable_credential)
     assert [type(item).__name__ for item in items] == [
-        "OpenBadgeCredential", "VerifiableCredential", "str"]
+        "OpenBadgeCredential",
+        "VerifiableCredential",
+        "str",
+    ]
     assert presentation.to_dict() == vp
 
 
@@ -197,23 +208,31 @@ NOW = datetime(2024, 5, 1, 12, 30, 45, 987654, tzinfo=UTC)
 
 
 def _achievement(**extra: Any) -> Achievement:
-    return Achievement(id="https://example.edu/achievements/teamwork", name="Teamwork",
-                       description="Collaborates well.",
-                       criteria=Criteria(narrative="Peer review."), **extra)
+    return Achievement(
+        id="https://example.edu/achievements/teamwork",
+        name="Teamwork",
+        description="Collaborates well.",
+        criteria=Criteria(narrative="Peer review."),
+        **extra,
+    )
 
 
 def test_new_badge_fills_in_the_defaults() -> None:
     issuer = Profile(id="https://example.edu/issuers/1", name="Example University")
-    badge = new_badge(issuer=issuer, achievement=_achievement(), recipient="did:example:learner",
-                      now=NOW)
+    badge = new_badge(
+        issuer=issuer, achievement=_achievement(), recipient="did:example:learner", now=NOW
+    )
     data = badge.to_dict()
     assert data["@context"] == [VC_V2, OB_CONTEXT]
     assert data["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", data["id"])
     assert data["validFrom"] == "2024-05-01T12:30:45Z"
     assert data["name"] == "Teamwork"
-    assert data["issuer"] == {"id": "https://example.edu/issuers/1", "type": ["Profile"],
-                              "name": "Example University"}
+    assert data["issuer"] == {
+        "id": "https://example.edu/issuers/1",
+        "type": ["Profile"],
+        "name": "Example University",
+    }
     assert data["credentialSubject"]["type"] == ["AchievementSubject"]
     assert data["credentialSubject"]["achievement"]["type"] == ["Achievement"]
     assert list(data)[:3] == ["@context", "id", "type"]
@@ -225,9 +244,10 @@ def test_new_badge_fills_in_the_defaults() -> None:
 
 def test_valid_from_defaults_to_now_in_utc_seconds() -> None:
     before = datetime.now(UTC).replace(microsecond=0)
-    badge = OpenBadgeCredential(issuer="https://example.edu/issuers/1",
-                                credential_subject=AchievementSubject(
-                                    id="did:example:1", achievement=_achievement()))
+    badge = OpenBadgeCredential(
+        issuer="https://example.edu/issuers/1",
+        credential_subject=AchievementSubject(id="did:example:1", achievement=_achievement()),
+    )
     stamp = badge.to_dict()["validFrom"]
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stamp)
     moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
@@ -236,21 +256,29 @@ def test_valid_from_defaults_to_now_in_utc_seconds() -> None:
 
 
 def test_build_takes_every_option() -> None:
-    subject = AchievementSubject(identifier=[IdentityObject.hashed_identity("ann@example.org",
-                                                                            salt="pepper")],
-                                 achievement=_achievement())
+    subject = AchievementSubject(
+        identifier=[IdentityObject.hashed_identity("ann@example.org", salt="pepper")],
+        achievement=_achievement(),
+    )
     badge = OpenBadgeCredential.build(
-        issuer="https://example.edu/issuers/1", subject=subject, name="Custom", description="D",
-        image=Image(id="https://example.edu/badge.png"), id="https://example.edu/credentials/1",
-        valid_from="2024-01-01T00:00:00Z", valid_until=NOW,
-        evidence=[Evidence(id="https://example.edu/evidence/1", name="Report")])
+        issuer="https://example.edu/issuers/1",
+        subject=subject,
+        name="Custom",
+        description="D",
+        image=Image(id="https://example.edu/badge.png"),
+        id="https://example.edu/credentials/1",
+        valid_from="2024-01-01T00:00:00Z",
+        valid_until=NOW,
+        evidence=[Evidence(id="https://example.edu/evidence/1", name="Report")],
+    )
     data = badge.to_dict()
     assert data["id"] == "https://example.edu/credentials/1"
     assert data["validFrom"] == "2024-01-01T00:00:00Z"
     assert data["validUntil"] == "2024-05-01T12:30:45Z"
     assert data["image"] == {"id": "https://example.edu/badge.png", "type": "Image"}
-    assert data["evidence"] == [{"id": "https://example.edu/evidence/1", "type": ["Evidence"],
-                                 "name": "Report"}]
+    assert data["evidence"] == [
+        {"id": "https://example.edu/evidence/1", "type": ["Evidence"], "name": "Report"}
+    ]
     identity = subject.identifier[0] if subject.identifier else None
     assert identity is not None
     assert identity.matches("ann@example.org")
@@ -261,17 +289,24 @@ def test_build_takes_every_option() -> None:
 
 
 def test_vcdm_1_1_building_writes_no_valid_from() -> None:
-    cred = VerifiableCredential(context=[VC_V1], issuer="https://example.edu/issuers/1",
-                                issuance_date="2020-01-01T00:00:00Z",
-                                credential_subject=CredentialSubject(id="did:example:1"))
-    assert cred.to_dict() == {"@context": [VC_V1], "type": ["VerifiableCredential"],
-                              "issuer": "https://example.edu/issuers/1",
-                              "issuanceDate": "2020-01-01T00:00:00Z",
-                              "credentialSubject": {"id": "did:example:1"}}
+    cred = VerifiableCredential(
+        context=[VC_V1],
+        issuer="https://example.edu/issuers/1",
+        issuance_date="2020-01-01T00:00:00Z",
+        credential_subject=CredentialSubject(id="did:example:1"),
+    )
+    assert cred.to_dict() == {
+        "@context": [VC_V1],
+        "type": ["VerifiableCredential"],
+        "issuer": "https://example.edu/issuers/1",
+        "issuanceDate": "2020-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:1"},
+    }
     assert cred.is_v1
 
 
 # -- single values and arrays -----------------------------------------------------------------
+
 
 def _alumni() -> dict[str, Any]:
     path = VECTORS / "w3c-vc-di-eddsa/eddsa-rdfc-2022/signedDataInt.json"
@@ -279,19 +314,28 @@ def _alumni() -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize(("key", "single", "array"), [
-    ("type", "VerifiableCredential", ["VerifiableCredential"]),
-    ("@context", VC_V2, [VC_V2]),
-    ("credentialSubject", {"id": "did:example:1"}, [{"id": "did:example:1"}]),
-    ("proof", {"type": "DataIntegrityProof"}, [{"type": "DataIntegrityProof"}]),
-    ("evidence", {"type": "Evidence"}, [{"type": "Evidence"}]),
-    ("credentialStatus", {"id": "https://e.example/s#1", "type": "X"},
-     [{"id": "https://e.example/s#1", "type": "X"}]),
-    ("credentialSchema", {"id": "https://e.example/s", "type": "X"},
-     [{"id": "https://e.example/s", "type": "X"}]),
-    ("termsOfUse", {"type": "X"}, [{"type": "X"}]),
-    ("refreshService", {"type": "X"}, [{"type": "X"}]),
-])
+@pytest.mark.parametrize(
+    ("key", "single", "array"),
+    [
+        ("type", "VerifiableCredential", ["VerifiableCredential"]),
+        ("@context", VC_V2, [VC_V2]),
+        ("credentialSubject", {"id": "did:example:1"}, [{"id": "did:example:1"}]),
+        ("proof", {"type": "DataIntegrityProof"}, [{"type": "DataIntegrityProof"}]),
+        ("evidence", {"type": "Evidence"}, [{"type": "Evidence"}]),
+        (
+            "credentialStatus",
+            {"id": "https://e.example/s#1", "type": "X"},
+            [{"id": "https://e.example/s#1", "type": "X"}],
+        ),
+        (
+            "credentialSchema",
+            {"id": "https://e.example/s", "type": "X"},
+            [{"id": "https://e.example/s", "type": "X"}],
+        ),
+        ("termsOfUse", {"type": "X"}, [{"type": "X"}]),
+        ("refreshService", {"type": "X"}, [{"type": "X"}]),
+    ],
+)
 def test_single_or_array_keeps_its_form_after_a_change(key: str, single: Any, array: Any) -> None:
     for form in (single, array):
         data = {**_alumni(), key: form}
@@ -316,7 +360,8 @@ def test_modified_model_keeps_unknown_properties_numbers_and_order() -> None:
     out = cred.to_dict()
     assert out["credentialSubject"]["achievement"]["name"] == "Renamed"
     out["credentialSubject"]["achievement"]["name"] = original["credentialSubject"]["achievement"][
-        "name"]
+        "name"
+    ]
     assert json.dumps(out) == json.dumps(original)
 
 
@@ -329,6 +374,7 @@ def test_equality_is_json_equality() -> None:
 
 # -- malformed input --------------------------------------------------------------------------
 
+
 def _basic() -> dict[str, Any]:
     return _example("basic-openbadgecredential.json")
 
@@ -340,6 +386,7 @@ def _without(path: str) -> Any:
         for part in parents:
             node = node[part]
         del node[last]
+
     return change
 
 
@@ -350,65 +397,134 @@ def _set(path: str, value: Any) -> Any:
         for part in parents:
             node = node[part]
         node[last] = value
+
     return change
 
 
 S = "credentialSubject"
 A = "credentialSubject/achievement"
 NEGATIVE = [
-    (_without(f"{A}/criteria"), "/credentialSubject/achievement/criteria",
-     "/credentialSubject/achievement/criteria is required: add criteria.narrative or criteria.id"),
-    (_without("issuer"), "/issuer",
-     "/issuer is required: add the issuer's URI or a Profile with its id"),
-    (_without(f"{A}/name"), "/credentialSubject/achievement/name",
-     "/credentialSubject/achievement/name is required: add a name for display"),
-    (_without("validFrom"), "/validFrom", "/validFrom is required: add the date-time from which "
-     "it is valid, e.g. 2024-01-31T12:00:00Z"),
-    (_without(f"{S}/type"), "/credentialSubject/type",
-     "/credentialSubject/type is required: add its type array"),
+    (
+        _without(f"{A}/criteria"),
+        "/credentialSubject/achievement/criteria",
+        "/credentialSubject/achievement/criteria is required: add criteria.narrative or criteria.id",
+    ),
+    (
+        _without("issuer"),
+        "/issuer",
+        "/issuer is required: add the issuer's URI or a Profile with its id",
+    ),
+    (
+        _without(f"{A}/name"),
+        "/credentialSubject/achievement/name",
+        "/credentialSubject/achievement/name is required: add a name for display",
+    ),
+    (
+        _without("validFrom"),
+        "/validFrom",
+        "/validFrom is required: add the date-time from which "
+        "it is valid, e.g. 2024-01-31T12:00:00Z",
+    ),
+    (
+        _without(f"{S}/type"),
+        "/credentialSubject/type",
+        "/credentialSubject/type is required: add its type array",
+    ),
     (_set("issuer", 42), "/issuer", "/issuer must be a string or an object, not a number"),
     (_set("name", ["Teamwork"]), "/name", "/name must be a string, not an array"),
-    (_set(f"{A}/criteria", "peer review"), "/credentialSubject/achievement/criteria",
-     "/credentialSubject/achievement/criteria must be an object, not a string"),
-    (_set("type", ["VerifiableCredential", "AlumniCredential", "OpenBadgeCredential"])
-     , None, None),  # still valid: extra types are fine
+    (
+        _set(f"{A}/criteria", "peer review"),
+        "/credentialSubject/achievement/criteria",
+        "/credentialSubject/achievement/criteria must be an object, not a string",
+    ),
+    (
+        _set("type", ["VerifiableCredential", "AlumniCredential", "OpenBadgeCredential"]),
+        None,
+        None,
+    ),  # still valid: extra types are fine
     (_set("type", ["OpenBadgeCredential"]), "/type", "/type must include 'VerifiableCredential'"),
-    (_set(f"{A}/type", ["Badge"]), "/credentialSubject/achievement/type",
-     "/credentialSubject/achievement/type must include 'Achievement'"),
-    (_set("@context", [OB_CONTEXT]), "/@context", "/@context must start with "
-     "https://www.w3.org/ns/credentials/v2 (VCDM 2.0) or https://www.w3.org/2018/credentials/v1 "
-     "(VCDM 1.1)"),
-    (_set("validFrom", "2010-01-01"), "/validFrom", "/validFrom must be an RFC 3339 date-time "
-     "with a time zone, e.g. 2024-01-31T12:00:00Z, got '2010-01-01'"),
-    (_set("validUntil", "2030-01-01T00:00:00"), "/validUntil", "/validUntil must be an RFC 3339 "
-     "date-time with a time zone, e.g. 2024-01-31T12:00:00Z, got '2030-01-01T00:00:00'"),
-    (_set("validFrom", "2010-02-30T00:00:00Z"), "/validFrom", "/validFrom must be an RFC 3339 "
-     "date-time with a time zone, e.g. 2024-01-31T12:00:00Z, got '2010-02-30T00:00:00Z'"),
-    (_set("id", "credential 3527"), "/id", "/id must be an absolute URI with a scheme "
-     "(e.g. https://... or urn:uuid:...), got 'credential 3527'"),
-    (_set(f"{A}/id", "/achievements/1"), "/credentialSubject/achievement/id",
-     "/credentialSubject/achievement/id must be an absolute URI with a scheme "
-     "(e.g. https://... or urn:uuid:...), got '/achievements/1'"),
-    (_set(f"{A}/image", {"id": "logo.png", "type": "Image"}),
-     "/credentialSubject/achievement/image/id", "/credentialSubject/achievement/image/id must be "
-     "an absolute URI with a scheme (e.g. https://... or urn:uuid:...), got 'logo.png'"),
-    (_without(f"{S}/id"), "/credentialSubject", "/credentialSubject needs an id or an identifier: "
-     "add the recipient's id (e.g. a DID) or an IdentityObject in identifier"),
-    (_set(f"{A}/achievementType", "Trophy"), "/credentialSubject/achievement/achievementType",
-     None),
-    (_set(f"{S}/result", [{"type": ["Result"], "status": "Done"}]),
-     "/credentialSubject/result/0/status", None),
-    (_set(f"{S}/creditsEarned", "3"), "/credentialSubject/creditsEarned",
-     "/credentialSubject/creditsEarned must be a number, not a string"),
+    (
+        _set(f"{A}/type", ["Badge"]),
+        "/credentialSubject/achievement/type",
+        "/credentialSubject/achievement/type must include 'Achievement'",
+    ),
+    (
+        _set("@context", [OB_CONTEXT]),
+        "/@context",
+        "/@context must start with "
+        "https://www.w3.org/ns/credentials/v2 (VCDM 2.0) or https://www.w3.org/2018/credentials/v1 "
+        "(VCDM 1.1)",
+    ),
+    (
+        _set("validFrom", "2010-01-01"),
+        "/validFrom",
+        "/validFrom must be an RFC 3339 date-time "
+        "with a time zone, e.g. 2024-01-31T12:00:00Z, got '2010-01-01'",
+    ),
+    (
+        _set("validUntil", "2030-01-01T00:00:00"),
+        "/validUntil",
+        "/validUntil must be an RFC 3339 "
+        "date-time with a time zone, e.g. 2024-01-31T12:00:00Z, got '2030-01-01T00:00:00'",
+    ),
+    (
+        _set("validFrom", "2010-02-30T00:00:00Z"),
+        "/validFrom",
+        "/validFrom must be an RFC 3339 "
+        "date-time with a time zone, e.g. 2024-01-31T12:00:00Z, got '2010-02-30T00:00:00Z'",
+    ),
+    (
+        _set("id", "credential 3527"),
+        "/id",
+        "/id must be an absolute URI with a scheme "
+        "(e.g. https://... or urn:uuid:...), got 'credential 3527'",
+    ),
+    (
+        _set(f"{A}/id", "/achievements/1"),
+        "/credentialSubject/achievement/id",
+        "/credentialSubject/achievement/id must be an absolute URI with a scheme "
+        "(e.g. https://... or urn:uuid:...), got '/achievements/1'",
+    ),
+    (
+        _set(f"{A}/image", {"id": "logo.png", "type": "Image"}),
+        "/credentialSubject/achievement/image/id",
+        "/credentialSubject/achievement/image/id must be "
+        "an absolute URI with a scheme (e.g. https://... or urn:uuid:...), got 'logo.png'",
+    ),
+    (
+        _without(f"{S}/id"),
+        "/credentialSubject",
+        "/credentialSubject needs an id or an identifier: "
+        "add the recipient's id (e.g. a DID) or an IdentityObject in identifier",
+    ),
+    (
+        _set(f"{A}/achievementType", "Trophy"),
+        "/credentialSubject/achievement/achievementType",
+        None,
+    ),
+    (
+        _set(f"{S}/result", [{"type": ["Result"], "status": "Done"}]),
+        "/credentialSubject/result/0/status",
+        None,
+    ),
+    (
+        _set(f"{S}/creditsEarned", "3"),
+        "/credentialSubject/creditsEarned",
+        "/credentialSubject/creditsEarned must be a number, not a string",
+    ),
     (_set("proof", "z3FXQ"), "/proof", "/proof must be an object or an array, not a string"),
-    (_set("proof", [{"type": 7}]), "/proof/0/type",
-     "/proof/0/type must be a string or an array, not a number"),
+    (
+        _set("proof", [{"type": 7}]),
+        "/proof/0/type",
+        "/proof/0/type must be a string or an array, not a number",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("change", "pointer", "message"), NEGATIVE)
-def test_malformed_credentials_name_the_field(change: Any, pointer: str | None,
-                                              message: str | None) -> None:
+def test_malformed_credentials_name_the_field(
+    change: Any, pointer: str | None, message: str | None
+) -> None:
     data = _basic()
     change(data)
     if pointer is None:
@@ -430,18 +546,27 @@ def test_vocabularies_accept_extensions_only_where_the_spec_does() -> None:
     data[S]["result"] = [{"type": ["Result"], "status": "ext:Paused"}]
     with pytest.raises(MalformedCredential, match="ResultStatusType values"):
         load_credential(data)
-    assert Alignment(target_name="x", target_url="https://x.example",
-                     target_type=AlignmentTargetType.CTDL).target_type == "CTDL"
-    assert Result(status=ResultStatusType.COMPLETED).to_dict() == {"type": ["Result"],
-                                                                   "status": "Completed"}
+    assert (
+        Alignment(
+            target_name="x", target_url="https://x.example", target_type=AlignmentTargetType.CTDL
+        ).target_type
+        == "CTDL"
+    )
+    assert Result(status=ResultStatusType.COMPLETED).to_dict() == {
+        "type": ["Result"],
+        "status": "Completed",
+    }
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('{"@context": ', "not valid JSON"),
-    ("[]", "a credential is a JSON object, not list"),
-    ('{"a": 1, "a": 2}', "duplicate JSON key 'a'"),
-    (b"\xff\xfe", "not UTF-8 text"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"@context": ', "not valid JSON"),
+        ("[]", "a credential is a JSON object, not list"),
+        ('{"a": 1, "a": 2}', "duplicate JSON key 'a'"),
+        (b"\xff\xfe", "not UTF-8 text"),
+    ],
+)
 def test_unparseable_input_is_malformed(text: str | bytes, message: str) -> None:
     with pytest.raises(MalformedCredential, match=re.escape(message)):
         load_credential(text)
@@ -458,8 +583,11 @@ def test_building_errors_are_malformed_credential_with_json_names() -> None:
     with pytest.raises(MalformedCredential) as caught:
         subject.id = None
     assert caught.value.message.startswith("the AchievementSubject needs an id or an identifier")
-    badge = new_badge(issuer="https://example.edu/issuers/1", achievement=_achievement(),
-                      recipient="did:example:1")
+    badge = new_badge(
+        issuer="https://example.edu/issuers/1",
+        achievement=_achievement(),
+        recipient="did:example:1",
+    )
     with pytest.raises(MalformedCredential) as caught:
         badge.valid_until = "tomorrow"
     assert caught.value.pointer == "/validUntil"
@@ -467,51 +595,78 @@ def test_building_errors_are_malformed_credential_with_json_names() -> None:
 
 # -- property: random valid badges built from the models --------------------------------------
 
-_SAFE_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
-                     min_size=1, max_size=12)
+_SAFE_TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12
+)
 _SLUG = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=8)
 _URL = _SLUG.map(lambda s: f"https://example.org/{s}")
 _URN = st.uuids().map(lambda u: f"urn:uuid:{u}")
-_MOMENT = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 1, 1),
-                       timezones=st.just(UTC))
+_MOMENT = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2099, 1, 1), timezones=st.just(UTC)
+)
 
 
 @st.composite
 def _badges(draw: st.DrawFn) -> OpenBadgeCredential:
-    level = st.builds(lambda i, n, p: RubricCriterionLevel(id=i, name=n, points=p),
-                      _URN, _SAFE_TEXT, st.none() | _SLUG)
+    level = st.builds(
+        lambda i, n, p: RubricCriterionLevel(id=i, name=n, points=p),
+        _URN,
+        _SAFE_TEXT,
+        st.none() | _SLUG,
+    )
     levels = draw(st.lists(level, max_size=2, unique_by=lambda lv: lv.id))
-    rd = ResultDescription(id=draw(_URN), name=draw(_SAFE_TEXT),
-                           result_type=draw(st.sampled_from(list(ResultType))),
-                           rubric_criterion_level=levels or None)
+    rd = ResultDescription(
+        id=draw(_URN),
+        name=draw(_SAFE_TEXT),
+        result_type=draw(st.sampled_from(list(ResultType))),
+        rubric_criterion_level=levels or None,
+    )
     achievement = Achievement(
-        id=draw(_URL), name=draw(_SAFE_TEXT), description=draw(_SAFE_TEXT),
-        criteria=draw(_SAFE_TEXT.map(lambda n: Criteria(narrative=n))
-                      | _URL.map(lambda u: Criteria(id=u))),
+        id=draw(_URL),
+        name=draw(_SAFE_TEXT),
+        description=draw(_SAFE_TEXT),
+        criteria=draw(
+            _SAFE_TEXT.map(lambda n: Criteria(narrative=n)) | _URL.map(lambda u: Criteria(id=u))
+        ),
         achievement_type=draw(st.sampled_from(list(AchievementType)) | _SLUG.map("ext:{}".format)),
-        alignment=draw(st.lists(st.builds(lambda n, u: Alignment(target_name=n, target_url=u),
-                                          _SAFE_TEXT, _URL), max_size=2)) or None,
+        alignment=draw(
+            st.lists(
+                st.builds(lambda n, u: Alignment(target_name=n, target_url=u), _SAFE_TEXT, _URL),
+                max_size=2,
+            )
+        )
+        or None,
         result_description=[rd],
         credits_available=draw(st.none() | st.integers(0, 300) | st.floats(0, 300)),
     )
-    result = Result(result_description=rd.id, value=draw(_SAFE_TEXT),
-                    achieved_level=levels[0].id if levels else None)
+    result = Result(
+        result_description=rd.id,
+        value=draw(_SAFE_TEXT),
+        achieved_level=levels[0].id if levels else None,
+    )
     recipient = draw(st.none() | _SLUG.map("did:example:{}".format))
-    identity = [] if recipient else [IdentityObject.hashed_identity(draw(_SAFE_TEXT),
-                                                                    salt=draw(_SLUG))]
+    identity = (
+        [] if recipient else [IdentityObject.hashed_identity(draw(_SAFE_TEXT), salt=draw(_SLUG))]
+    )
     start = draw(_MOMENT)
     return new_badge(
         issuer=draw(_URL.map(lambda u: Profile(id=u, name="Issuer")) | _URL),
-        achievement=achievement, recipient=recipient, identifier=identity, result=[result],
-        evidence=draw(st.lists(st.builds(lambda u, n: Evidence(id=u, name=n), _URL, _SAFE_TEXT),
-                               max_size=2)),
-        name=draw(st.none() | _SAFE_TEXT), valid_from=start,
+        achievement=achievement,
+        recipient=recipient,
+        identifier=identity,
+        result=[result],
+        evidence=draw(
+            st.lists(st.builds(lambda u, n: Evidence(id=u, name=n), _URL, _SAFE_TEXT), max_size=2)
+        ),
+        name=draw(st.none() | _SAFE_TEXT),
+        valid_from=start,
         valid_until=draw(st.none() | st.just(start + timedelta(days=365))),
     )
 
 
-@settings(max_examples=50, derandomize=True, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=50, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(_badges())
 def test_random_badges_round_trip_and_conform(badge: OpenBadgeCredential) -> None:
     data = badge.to_dict()

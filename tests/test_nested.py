@@ -14,8 +14,10 @@ from microcred import Ed25519Key, Status
 from conftest import REFERENCE_TIME, SPEC_EXAMPLES, url_map_pins
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
-OB = ["https://www.w3.org/ns/credentials/v2",
-      "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+OB = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
 SCHOOL = Ed25519Key.from_seed(b"s" * 32)
 ACCREDITOR = Ed25519Key.from_seed(b"a" * 32)
 LEARNER = Ed25519Key.from_seed(b"l" * 32)
@@ -23,40 +25,62 @@ ACHIEVEMENT = "https://school.example/achievements/welding-1"
 
 
 def endorsement(comment: str = "Meets the national welding standard") -> dict[str, Any]:
-    return microcred.issue({
-        "@context": OB,
-        "id": "urn:uuid:6a1e1f9e-8f0c-4a0e-9d43-2a8f7c1b2e10",
-        "type": ["VerifiableCredential", "EndorsementCredential"],
-        "name": "Accreditation of Welding 1",
-        "issuer": {"id": ACCREDITOR.did, "type": ["Profile"], "name": "Welding Accreditation Board"},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {"id": ACHIEVEMENT, "type": ["EndorsementSubject"],
-                              "endorsementComment": comment},
-    }, ACCREDITOR, created="2026-01-01T00:00:00Z")
+    return microcred.issue(
+        {
+            "@context": OB,
+            "id": "urn:uuid:6a1e1f9e-8f0c-4a0e-9d43-2a8f7c1b2e10",
+            "type": ["VerifiableCredential", "EndorsementCredential"],
+            "name": "Accreditation of Welding 1",
+            "issuer": {
+                "id": ACCREDITOR.did,
+                "type": ["Profile"],
+                "name": "Welding Accreditation Board",
+            },
+            "validFrom": "2026-01-01T00:00:00Z",
+            "credentialSubject": {
+                "id": ACHIEVEMENT,
+                "type": ["EndorsementSubject"],
+                "endorsementComment": comment,
+            },
+        },
+        ACCREDITOR,
+        created="2026-01-01T00:00:00Z",
+    )
 
 
-def badge(subject: str = LEARNER.did, endorsements: list[Any] | None = None,
-          name: str = "Welding 1") -> dict[str, Any]:
+def badge(
+    subject: str = LEARNER.did, endorsements: list[Any] | None = None, name: str = "Welding 1"
+) -> dict[str, Any]:
     achievement: dict[str, Any] = {
-        "id": ACHIEVEMENT, "type": ["Achievement"], "name": name,
+        "id": ACHIEVEMENT,
+        "type": ["Achievement"],
+        "name": name,
         "description": "Safe MIG welding of mild steel.",
         "criteria": {"narrative": "Passed the practical exam."},
     }
     if endorsements is not None:
         achievement["endorsement"] = endorsements
-    return microcred.issue({
-        "@context": OB,
-        "id": f"urn:uuid:0c9a2f7e-1d2b-4c3d-8e4f-{abs(hash(name)) % 10**12:012d}",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": name,
-        "issuer": {"id": SCHOOL.did, "type": ["Profile"], "name": "Example Trade School"},
-        "validFrom": "2026-02-01T00:00:00Z",
-        "credentialSubject": {"id": subject, "type": ["AchievementSubject"],
-                              "achievement": achievement},
-    }, SCHOOL, created="2026-02-01T00:00:00Z")
+    return microcred.issue(
+        {
+            "@context": OB,
+            "id": f"urn:uuid:0c9a2f7e-1d2b-4c3d-8e4f-{abs(hash(name)) % 10**12:012d}",
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "name": name,
+            "issuer": {"id": SCHOOL.did, "type": ["Profile"], "name": "Example Trade School"},
+            "validFrom": "2026-02-01T00:00:00Z",
+            "credentialSubject": {
+                "id": subject,
+                "type": ["AchievementSubject"],
+                "achievement": achievement,
+            },
+        },
+        SCHOOL,
+        created="2026-02-01T00:00:00Z",
+    )
 
 
 # -- endorsements ---------------------------------------------------------------------------
+
 
 def test_an_embedded_endorsement_verifies() -> None:
     report = microcred.check(badge(endorsements=[endorsement()]), now=NOW, offline=True)
@@ -84,9 +108,12 @@ def test_a_tampered_endorsement_fails_the_credential_at_its_pointer() -> None:
 
 
 def test_the_spec_complete_example_has_five_failing_endorsements() -> None:
-    path = SPEC_EXAMPLES / "ob-spec-rendered-2024-04-03" / "complete-openbadgecredential.signed.json"
-    report = microcred.check(path.read_bytes(), now=REFERENCE_TIME, offline=True,
-                             pins=url_map_pins())
+    path = (
+        SPEC_EXAMPLES / "ob-spec-rendered-2024-04-03" / "complete-openbadgecredential.signed.json"
+    )
+    report = microcred.check(
+        path.read_bytes(), now=REFERENCE_TIME, offline=True, pins=url_map_pins()
+    )
     assert report.check("proof").status is Status.PASSED
     check = report.check("endorsements")
     assert check.status is Status.FAILED
@@ -104,15 +131,18 @@ def test_endorsement_nesting_is_bounded() -> None:
 
 # -- presentations --------------------------------------------------------------------------
 
+
 def _three_badges() -> list[dict[str, Any]]:
     return [badge(name=n) for n in ("Welding 1", "Welding 2", "Welding 3")]
 
 
 def test_a_presentation_of_three_badges_verifies() -> None:
-    vp = microcred.sign_presentation(_three_badges(), LEARNER, challenge="c-123",
-                                     domain="ats.example")
-    report = microcred.check(vp, now=NOW, offline=True, challenge="c-123", domain="ats.example",
-                             holder_is_subject=True)
+    vp = microcred.sign_presentation(
+        _three_badges(), LEARNER, challenge="c-123", domain="ats.example"
+    )
+    report = microcred.check(
+        vp, now=NOW, offline=True, challenge="c-123", domain="ats.example", holder_is_subject=True
+    )
     assert report.verified, report.to_dict()
     assert report.issuer == LEARNER.did
     assert len(report.check("credentials").children) == 3
@@ -130,13 +160,17 @@ def test_one_tampered_badge_is_reported_exactly() -> None:
     assert [c.status for c in credentials.children] == [Status.PASSED, Status.FAILED, Status.PASSED]
 
 
-@pytest.mark.parametrize(("challenge", "domain", "code"), [
-    ("other", "ats.example", "INVALID_CHALLENGE_ERROR"),
-    ("c-9", "evil.example", "INVALID_DOMAIN_ERROR"),
-])
+@pytest.mark.parametrize(
+    ("challenge", "domain", "code"),
+    [
+        ("other", "ats.example", "INVALID_CHALLENGE_ERROR"),
+        ("c-9", "evil.example", "INVALID_DOMAIN_ERROR"),
+    ],
+)
 def test_wrong_challenge_or_domain_fails(challenge: str, domain: str, code: str) -> None:
-    vp = microcred.sign_presentation(_three_badges()[:1], LEARNER, challenge="c-9",
-                                     domain="ats.example")
+    vp = microcred.sign_presentation(
+        _three_badges()[:1], LEARNER, challenge="c-9", domain="ats.example"
+    )
     report = microcred.check(vp, now=NOW, offline=True, challenge=challenge, domain=domain)
     assert report.check("proof").code == code
     assert not report.verified
@@ -167,8 +201,7 @@ def test_holder_must_be_the_subject_when_asked() -> None:
 
 
 def test_a_presentation_signed_by_someone_else_fails() -> None:
-    vp = microcred.sign_presentation(_three_badges()[:1], SCHOOL, challenge="c",
-                                     holder=LEARNER.did)
+    vp = microcred.sign_presentation(_three_badges()[:1], SCHOOL, challenge="c", holder=LEARNER.did)
     report = microcred.check(vp, now=NOW, offline=True, challenge="c")
     assert report.check("holder").code == "ISSUER_MISMATCH"
     assert not report.verified

@@ -228,8 +228,11 @@ def check_issuer(run: Run) -> Check:
         return Check(role, Status.SKIPPED, f"no valid proof to bind to the {role}")
     for resolved in run.bound_keys:
         if _controls(resolved, party) and run.purpose in resolved.relationships:
-            return Check(role, Status.PASSED,
-                         f"signed with {resolved.method_id}, a key of the {role} {party}")
+            return Check(
+                role,
+                Status.PASSED,
+                f"signed with {resolved.method_id}, a key of the {role} {party}",
+            )
     resolved = run.bound_keys[0]
     if _controls(resolved, party):
         raise IssuerMismatch(

@@ -135,15 +135,26 @@ def sign_presentation(
     presentation["type"] = ["VerifiablePresentation"]
     presentation["holder"] = holder or _controller_of(method)
     presentation["verifiableCredential"] = [_presentable(c) for c in credentials]
-    return issue(presentation, holder_key, suite=suite, created=created,
-                 verification_method=method, proof_purpose="authentication",
-                 challenge=challenge, domain=domain, loader=loader)
+    return issue(
+        presentation,
+        holder_key,
+        suite=suite,
+        created=created,
+        verification_method=method,
+        proof_purpose="authentication",
+        challenge=challenge,
+        domain=domain,
+        loader=loader,
+    )
 
 
 def _presentable(credential: Mapping[str, Any] | str | Any) -> Any:
     if isinstance(credential, str):
-        return {"@context": [VC_CONTEXTS[0]], "id": f"data:application/vc+jwt,{credential}",
-                "type": "EnvelopedVerifiableCredential"}
+        return {
+            "@context": [VC_CONTEXTS[0]],
+            "id": f"data:application/vc+jwt,{credential}",
+            "type": "EnvelopedVerifiableCredential",
+        }
     if hasattr(credential, "to_dict"):
         return credential.to_dict()
     return copy.deepcopy(dict(credential))

@@ -32,8 +32,11 @@ def find_endorsements(document: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
                 here = f"{pointer}/{escape(key)}"
                 if key in ENDORSEMENT_KEYS:
                     items = value if isinstance(value, list) else [value]
-                    paths = [f"{here}/{i}" for i in range(len(items))] if isinstance(
-                        value, list) else [here]
+                    paths = (
+                        [f"{here}/{i}" for i in range(len(items))]
+                        if isinstance(value, list)
+                        else [here]
+                    )
                     yield from zip(paths, items, strict=True)
                 else:
                     stack.append((here, value))
@@ -65,8 +68,13 @@ def check_nested(
     if not found:
         return Check(name, Status.SKIPPED, f"no {noun}s")
     if depth >= max_depth:
-        return Check(name, Status.FAILED, f"{noun}s are nested more than {max_depth} levels deep",
-                     "RESOURCE_LIMIT_EXCEEDED", found[0][0])
+        return Check(
+            name,
+            Status.FAILED,
+            f"{noun}s are nested more than {max_depth} levels deep",
+            "RESOURCE_LIMIT_EXCEEDED",
+            found[0][0],
+        )
     children = []
     for pointer, item in found:
         nested = verify(pointer, item)
@@ -82,8 +90,14 @@ def check_nested(
     for status in (Status.FAILED, Status.INDETERMINATE):
         bad = [c for c in children if c.status is status]
         if bad:
-            return Check(name, status, f"{len(bad)} of {len(children)} {noun}s did not verify; "
-                         f"first: {bad[0].message}", bad[0].code, bad[0].pointer,
-                         children=tuple(children))
-    return Check(name, Status.PASSED, f"{len(children)} {noun}(s) verified",
-                 children=tuple(children))
+            return Check(
+                name,
+                status,
+                f"{len(bad)} of {len(children)} {noun}s did not verify; first: {bad[0].message}",
+                bad[0].code,
+                bad[0].pointer,
+                children=tuple(children),
+            )
+    return Check(
+        name, Status.PASSED, f"{len(children)} {noun}(s) verified", children=tuple(children)
+    )

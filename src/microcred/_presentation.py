@@ -30,22 +30,38 @@ def presented_credentials(document: Mapping[str, Any]) -> list[tuple[str, Any]]:
     items = as_list(declared)
     found = []
     for i, item in enumerate(items):
-        pointer = f"/verifiableCredential/{i}" if isinstance(declared, list) else (
-            "/verifiableCredential")
-        if (isinstance(item, Mapping) and item.get("type") == "EnvelopedVerifiableCredential"
-                and str(item.get("id", "")).startswith(ENVELOPED_JWT)):
-            item = str(item["id"])[len(ENVELOPED_JWT):]
+        pointer = (
+            f"/verifiableCredential/{i}"
+            if isinstance(declared, list)
+            else ("/verifiableCredential")
+        )
+        if (
+            isinstance(item, Mapping)
+            and item.get("type") == "EnvelopedVerifiableCredential"
+            and str(item.get("id", "")).startswith(ENVELOPED_JWT)
+        ):
+            item = str(item["id"])[len(ENVELOPED_JWT) :]
         found.append((pointer, item))
     return found
 
 
 def _check_challenge(run: Run) -> Check:
     if run.challenge is None:
-        return Check("challenge", Status.SKIPPED, "no challenge was expected", warnings=(
-            Problem("NO_CHALLENGE", "no challenge was expected: a replayed presentation cannot "
-                    "be told from a fresh one; pass challenge= (and domain=)"),))
-    expected = f"challenge {run.challenge!r}" + (f" and domain {run.domain!r}" if run.domain
-                                                 else "")
+        return Check(
+            "challenge",
+            Status.SKIPPED,
+            "no challenge was expected",
+            warnings=(
+                Problem(
+                    "NO_CHALLENGE",
+                    "no challenge was expected: a replayed presentation cannot "
+                    "be told from a fresh one; pass challenge= (and domain=)",
+                ),
+            ),
+        )
+    expected = f"challenge {run.challenge!r}" + (
+        f" and domain {run.domain!r}" if run.domain else ""
+    )
     return Check("challenge", Status.PASSED, f"the holder's proof carries the expected {expected}")
 
 
@@ -57,7 +73,9 @@ def _check_holder_is_subject(run: Run, reports: list[tuple[str, VerificationRepo
             about = ", ".join(subjects) or "no identified subject"
             raise IssuerMismatch(
                 f"the credential at {pointer} is about {about}, not the holder {holder}",
-                pointer=f"{pointer}/credentialSubject", code="HOLDER_NOT_SUBJECT")
+                pointer=f"{pointer}/credentialSubject",
+                code="HOLDER_NOT_SUBJECT",
+            )
     return Check("holder_binding", Status.PASSED, "the holder is the subject of every credential")
 
 
@@ -78,8 +96,9 @@ def presentation_checks(
         reports.append((pointer, report))
         return report
 
-    credentials = check_nested("credentials", found, verify_and_keep, depth=depth,
-                               max_depth=max_depth, noun="credential")
+    credentials = check_nested(
+        "credentials", found, verify_and_keep, depth=depth, max_depth=max_depth, noun="credential"
+    )
     checks = [
         run_check("proof", partial(check_proofs, run)),
         run_check("holder", partial(check_issuer, run)),

@@ -95,8 +95,10 @@ def _published() -> dict[str, str]:
 SCHEMA_URLS: Mapping[str, str] = _published()
 
 _BY_TYPE = (  # (type names, published URL of the schema inferred from them)
-    (("AchievementCredential", "OpenBadgeCredential"),
-     f"{_OB}json/ob_v3p0_achievementcredential_schema.json"),
+    (
+        ("AchievementCredential", "OpenBadgeCredential"),
+        f"{_OB}json/ob_v3p0_achievementcredential_schema.json",
+    ),
     (("EndorsementCredential",), f"{_OB}json/ob_v3p0_endorsementcredential_schema.json"),
     (("ClrCredential",), f"{_CLR}json/clr_v2p0_clrcredential_schema.json"),
     (("Profile",), f"{_OB}json/ob_v3p0_profile_schema.json"),
@@ -126,8 +128,11 @@ def _formats() -> FormatChecker:
     checker.checks("date-time")(is_datetime)
     checker.checks("uri")(is_uri)
     checker.checks("url")(is_uri)
-    checker.checks("date")(lambda value: not isinstance(value, str)
-                           or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None)
+    checker.checks("date")(
+        lambda value: (
+            not isinstance(value, str) or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) is not None
+        )
+    )
     return checker
 
 
@@ -172,17 +177,30 @@ def _finding(error: ValidationError, url: str, name: str, instance: Any) -> Sche
     if missing:
         field = missing.group(1)
         pointer = f"{pointer}/{escape(field)}"
-        if field == "issuanceDate" and url.startswith(_CLR) and _has_valid_from(
-                instance, error.absolute_path):
+        if (
+            field == "issuanceDate"
+            and url.startswith(_CLR)
+            and _has_valid_from(instance, error.absolute_path)
+        ):
             return SchemaFinding(
-                "schema-clr-vcdm2", f"{pointer} is required by the bundled {name} schema, "
-                "which predates VCDM 2.0; validFrom is present (accepted)", pointer, "warning",
-                url)
-        return SchemaFinding("schema", f"{pointer} is required by the {name} schema",
-                             pointer, "error", url)
+                "schema-clr-vcdm2",
+                f"{pointer} is required by the bundled {name} schema, "
+                "which predates VCDM 2.0; validFrom is present (accepted)",
+                pointer,
+                "warning",
+                url,
+            )
+        return SchemaFinding(
+            "schema", f"{pointer} is required by the {name} schema", pointer, "error", url
+        )
     text = error.message if len(error.message) <= 240 else error.message[:237] + "..."
-    return SchemaFinding("schema", f"{pointer or 'the document'} does not match the {name} "
-                         f"schema: {text}", pointer, "error", url)
+    return SchemaFinding(
+        "schema",
+        f"{pointer or 'the document'} does not match the {name} schema: {text}",
+        pointer,
+        "error",
+        url,
+    )
 
 
 def _has_valid_from(document: Any, path: Iterable[str | int]) -> bool:
@@ -211,16 +229,26 @@ def _check(document: Mapping[str, Any], url: str) -> Iterator[SchemaFinding]:
         wrapped: list[str] = []
         instance = _wrap_proofs(document, "", wrapped)
         for where in wrapped:
-            yield SchemaFinding("schema-proof-array", f"{where} is a single object; the 1EdTech "
-                                "schema expects an array (accepted)", where, "warning", url)
+            yield SchemaFinding(
+                "schema-proof-array",
+                f"{where} is a single object; the 1EdTech schema expects an array (accepted)",
+                where,
+                "warning",
+                url,
+            )
     try:
         errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
         for error in errors:
             yield _finding(error, url, name, instance)
     except Unresolvable as exc:
-        yield SchemaFinding("schema-unavailable", f"the {name} schema refers to {exc.ref}, "
-                            "which is not bundled: it could not be checked offline", "",
-                            "indeterminate", url)
+        yield SchemaFinding(
+            "schema-unavailable",
+            f"the {name} schema refers to {exc.ref}, "
+            "which is not bundled: it could not be checked offline",
+            "",
+            "indeterminate",
+            url,
+        )
 
 
 def _declared(
@@ -235,20 +263,36 @@ def _declared(
             continue
         kind, url = entry.get("type"), entry.get("id")
         if kind != VALIDATOR_TYPE:
-            yield at, None, SchemaFinding(
-                "schema-unsupported", f"{at} has type {kind!r}: only {VALIDATOR_TYPE} schemas "
-                "are checked", f"{at}/type", "warning")
+            yield (
+                at,
+                None,
+                SchemaFinding(
+                    "schema-unsupported",
+                    f"{at} has type {kind!r}: only {VALIDATOR_TYPE} schemas are checked",
+                    f"{at}/type",
+                    "warning",
+                ),
+            )
         elif isinstance(url, str) and url in SCHEMA_URLS:
             yield at, url, None
         else:
-            yield at, None, SchemaFinding(
-                "schema-unavailable", f"{at}/id {url!r} is not a schema bundled with microcred "
-                "and schemas are never fetched: it could not be checked offline", f"{at}/id",
-                "indeterminate", url if isinstance(url, str) else None)
+            yield (
+                at,
+                None,
+                SchemaFinding(
+                    "schema-unavailable",
+                    f"{at}/id {url!r} is not a schema bundled with microcred "
+                    "and schemas are never fetched: it could not be checked offline",
+                    f"{at}/id",
+                    "indeterminate",
+                    url if isinstance(url, str) else None,
+                ),
+            )
 
 
-def validate_schema(document: Mapping[str, Any], *, declared: bool = True,
-                    inferred: bool = True) -> list[SchemaFinding]:
+def validate_schema(
+    document: Mapping[str, Any], *, declared: bool = True, inferred: bool = True
+) -> list[SchemaFinding]:
     """Findings from the declared and the type-inferred schemas (empty: conforms to all).
 
     Only the document itself is checked against the schemas its ``credentialSchema`` declares;

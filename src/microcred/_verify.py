@@ -125,8 +125,9 @@ class Verifier:
         (pass them: without a challenge a replayed presentation cannot be detected), and
         ``holder_is_subject`` requires the holder to be the subject of every credential.
         """
-        report = self._check(data, challenge=challenge, domain=domain,
-                             holder_is_subject=holder_is_subject)
+        report = self._check(
+            data, challenge=challenge, domain=domain, holder_is_subject=holder_is_subject
+        )
         service = report.extra.get("refresh_service")
         if not (self.refresh and isinstance(service, str)):
             return report
@@ -181,8 +182,9 @@ class Verifier:
         holder_is_subject: bool = False,
     ) -> VerificationReport:
         """Like :meth:`check`, but raise :class:`VerificationFailed` unless verified."""
-        report = self.check(data, challenge=challenge, domain=domain,
-                            holder_is_subject=holder_is_subject)
+        report = self.check(
+            data, challenge=challenge, domain=domain, holder_is_subject=holder_is_subject
+        )
         if not report.verified:
             raise VerificationFailed(report)
         return report
@@ -208,13 +210,28 @@ class Verifier:
         nested = partial(self._check_nested, depth=depth + 1)
         parsed = Check("parse", Status.PASSED, "a JSON object")
         if "VerifiablePresentation" in types:
-            run = Run(self, document, self._clock(), challenge, domain,
-                      purpose="authentication", signer="holder")
-            checks = presentation_checks(run, partial(nested, ""), depth=depth,
-                                         max_depth=self.max_endorsement_depth,
-                                         holder_is_subject=holder_is_subject)
-            return VerificationReport(checks=(parsed, *checks), issuer=issuer_id(document, "holder"),
-                                      types=types, credential_id=_string(document.get("id")))
+            run = Run(
+                self,
+                document,
+                self._clock(),
+                challenge,
+                domain,
+                purpose="authentication",
+                signer="holder",
+            )
+            checks = presentation_checks(
+                run,
+                partial(nested, ""),
+                depth=depth,
+                max_depth=self.max_endorsement_depth,
+                holder_is_subject=holder_is_subject,
+            )
+            return VerificationReport(
+                checks=(parsed, *checks),
+                issuer=issuer_id(document, "holder"),
+                types=types,
+                credential_id=_string(document.get("id")),
+            )
         run = Run(self, document, self._clock(), challenge, domain)
         status = (
             run_check("status", partial(self._status, run))
@@ -228,16 +245,27 @@ class Verifier:
             run_check("issuer", partial(check_issuer, run)),
             run_check("validity", partial(check_validity, run)),
             status,
-            check_nested("endorsements", list(find_endorsements(document)), nested, depth=depth,
-                         max_depth=self.max_endorsement_depth, noun="endorsement"),
+            check_nested(
+                "endorsements",
+                list(find_endorsements(document)),
+                nested,
+                depth=depth,
+                max_depth=self.max_endorsement_depth,
+                noun="endorsement",
+            ),
             _refresh_offer(document),
         )
         extra: dict[str, Any] = {"subjects": _subject_ids(document)}
         service = document.get("refreshService")
         if isinstance(service, Mapping) and _refreshable(service):
             extra["refresh_service"] = service["id"]
-        return VerificationReport(checks=checks, credential_id=_string(document.get("id")),
-                                  issuer=issuer_id(document), types=types, extra=extra)
+        return VerificationReport(
+            checks=checks,
+            credential_id=_string(document.get("id")),
+            issuer=issuer_id(document),
+            types=types,
+            extra=extra,
+        )
 
     def _check_nested(self, pointer: str, item: Any, *, depth: int) -> VerificationReport:
         return self._check(item, challenge=None, domain=None, depth=depth)
@@ -259,7 +287,9 @@ def _string(value: Any) -> str | None:
 
 def _subject_ids(document: Mapping[str, Any]) -> tuple[str, ...]:
     subjects = as_list(document.get("credentialSubject"))
-    return tuple(s["id"] for s in subjects if isinstance(s, Mapping) and isinstance(s.get("id"), str))
+    return tuple(
+        s["id"] for s in subjects if isinstance(s, Mapping) and isinstance(s.get("id"), str)
+    )
 
 
 def _refreshable(service: Any) -> bool:

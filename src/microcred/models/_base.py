@@ -41,9 +41,22 @@ BUILD = "microcred.build"
 _BUILDING: dict[str, Any] = {BUILD: True}
 
 # Keys written first and last when a built model (with no original to follow) is dumped.
-_FIRST = ("@context", "id", "type", "name", "description", "image", "issuer", "holder",
-          "validFrom", "validUntil", "issuanceDate", "expirationDate", "awardedDate",
-          "credentialSubject")
+_FIRST = (
+    "@context",
+    "id",
+    "type",
+    "name",
+    "description",
+    "image",
+    "issuer",
+    "holder",
+    "validFrom",
+    "validUntil",
+    "issuanceDate",
+    "expirationDate",
+    "awardedDate",
+    "credentialSubject",
+)
 _LAST = ("proof",)
 
 
@@ -86,8 +99,7 @@ class Node(BaseModel):
     def __init__(self, /, **data: Any) -> None:
         """Build a model from Python values; errors become :class:`MalformedCredential`."""
         try:
-            self.__pydantic_validator__.validate_python(data, self_instance=self,
-                                                        context=_BUILDING)
+            self.__pydantic_validator__.validate_python(data, self_instance=self, context=_BUILDING)
         except ValidationError as exc:
             raise self._error(exc, data) from None
 
@@ -122,13 +134,17 @@ class Node(BaseModel):
     @classmethod
     def _factory_fields(cls) -> dict[str, str]:
         """Fields with a build-time default (a default factory): Python name -> JSON name."""
-        return {name: json_name(name, field) for name, field in cls.model_fields.items()
-                if field.default_factory is not None}
+        return {
+            name: json_name(name, field)
+            for name, field in cls.model_fields.items()
+            if field.default_factory is not None
+        }
 
     @model_validator(mode="wrap")
     @classmethod
-    def _remember(cls, data: Any, handler: ModelWrapValidatorHandler[Self],
-                  info: ValidationInfo) -> Self:
+    def _remember(
+        cls, data: Any, handler: ModelWrapValidatorHandler[Self], info: ValidationInfo
+    ) -> Self:
         """Loading: build-time defaults are required properties; keep the original object.
         Building: write out the defaults that were filled in."""
         if not isinstance(data, Mapping):  # a model instance, or the model on assignment
@@ -174,8 +190,7 @@ class Node(BaseModel):
         raw = self._raw
         if isinstance(raw, dict):
             known = {key: i for i, key in enumerate(raw)}
-            rank = {key: (0, known[key]) if key in known else (1, i)
-                    for i, key in enumerate(out)}
+            rank = {key: (0, known[key]) if key in known else (1, i) for i, key in enumerate(out)}
         else:
             rank = {key: _order(key, i) for i, key in enumerate(out)}
         return dict(sorted(out.items(), key=lambda item: rank[item[0]]))

@@ -92,8 +92,9 @@ def _json_kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
-def _locate(loc: tuple[str | int, ...], data: Any, root: str,
-            names: Mapping[str, str]) -> tuple[str, list[str], Any]:
+def _locate(
+    loc: tuple[str | int, ...], data: Any, root: str, names: Mapping[str, str]
+) -> tuple[str, list[str], Any]:
     """(pointer, pointers of the unions passed through, value found there)."""
     pointer, unions, node = root, [], data
     if loc and isinstance(loc[0], str):  # a Python field name given to a constructor
@@ -134,8 +135,9 @@ def _sentence(error: ErrorDetails, pointer: str, node: Any, whole: str) -> tuple
     return pointer, f"{where}: {error['msg']}"
 
 
-def _problems(exc: ValidationError, data: Any, root: str, whole: str,
-              names: Mapping[str, str]) -> list[_Problem]:
+def _problems(
+    exc: ValidationError, data: Any, root: str, whole: str, names: Mapping[str, str]
+) -> list[_Problem]:
     found = []
     for error in exc.errors(include_url=False):
         pointer, unions, node = _locate(tuple(error["loc"]), data, root, names)
@@ -161,13 +163,22 @@ def _select(found: list[_Problem], whole: str) -> list[_Problem]:
         kinds = list(dict.fromkeys(p.kind for p in branch if p.kind))
         node_kind = problem.message.rsplit(", not ", 1)[-1]
         where = at or whole
-        out.append(_Problem(at, f"{where} must be {' or '.join(kinds)}, not {node_kind}",
-                            problem.unions, None))
+        out.append(
+            _Problem(
+                at, f"{where} must be {' or '.join(kinds)}, not {node_kind}", problem.unions, None
+            )
+        )
     return out
 
 
-def to_malformed(exc: ValidationError, data: Any, *, root: str = "", whole: str = "the document",
-                 names: Mapping[str, str] | None = None) -> MalformedCredential:
+def to_malformed(
+    exc: ValidationError,
+    data: Any,
+    *,
+    root: str = "",
+    whole: str = "the document",
+    names: Mapping[str, str] | None = None,
+) -> MalformedCredential:
     """The first problem as the error; further problems are appended to its message.
 
     ``whole`` names the validated object in messages about it as a whole; ``names`` maps Python

@@ -75,15 +75,19 @@ def is_datetime(value: object) -> bool:
 
 def _uri(value: str) -> str:
     if not is_uri(value):
-        raise fail(f"must be an absolute URI with a scheme (e.g. https://... or urn:uuid:...), "
-                   f"got {value!r}")
+        raise fail(
+            f"must be an absolute URI with a scheme (e.g. https://... or urn:uuid:...), "
+            f"got {value!r}"
+        )
     return value
 
 
 def _datetime(value: str) -> str:
     if not is_datetime(value):
-        raise fail("must be an RFC 3339 date-time with a time zone, e.g. 2024-01-31T12:00:00Z, "
-                   f"got {value!r}")
+        raise fail(
+            "must be an RFC 3339 date-time with a time zone, e.g. 2024-01-31T12:00:00Z, "
+            f"got {value!r}"
+        )
     return value
 
 
@@ -112,8 +116,9 @@ def vocabulary(values: type[enum.StrEnum], *, extensible: bool) -> AfterValidato
         if value in allowed or (extensible and _EXTENSION.match(value)):
             return value
         extra = " or an extension term starting with 'ext:'" if extensible else ""
-        raise fail(f"must be one of the {name} values ({', '.join(sorted(allowed))}){extra}, "
-                   f"got {value!r}")
+        raise fail(
+            f"must be one of the {name} values ({', '.join(sorted(allowed))}){extra}, got {value!r}"
+        )
 
     return AfterValidator(check)
 

@@ -73,8 +73,10 @@ class ClrSubject(CredentialSubject):
     @model_validator(mode="after")
     def _identified(self) -> ClrSubject:
         if self.id is None and not self.identifier:
-            raise fail("needs an id or an identifier: add the learner's id (e.g. a DID) or "
-                       "an IdentityObject in identifier")
+            raise fail(
+                "needs an id or an identifier: add the learner's id (e.g. a DID) or "
+                "an IdentityObject in identifier"
+            )
         return self
 
 

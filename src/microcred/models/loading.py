@@ -60,7 +60,9 @@ def load_credential(data: Mapping[str, Any] | str | bytes) -> VerifiableCredenti
     if not issubclass(cls, VerifiableCredential):
         raise MalformedCredential(
             "an EnvelopedVerifiableCredential is not a credential by itself: decode its id "
-            "(a data: URL) and load what it holds", pointer="/type")
+            "(a data: URL) and load what it holds",
+            pointer="/type",
+        )
     try:
         return cls.model_validate(document, by_alias=True, by_name=False)
     except ValidationError as exc:

@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 
-
 class Evidence(VCEvidence):
     """Evidence of the achievement: a URL or ``data:`` URI in ``id`` and/or a narrative."""
 
@@ -73,8 +72,10 @@ class AchievementSubject(CredentialSubject):
     @model_validator(mode="after")
     def _identified(self) -> AchievementSubject:
         if self.id is None and not self.identifier:
-            raise fail("needs an id or an identifier: add the recipient's id (e.g. a DID) or "
-                       "an IdentityObject in identifier")
+            raise fail(
+                "needs an id or an identifier: add the recipient's id (e.g. a DID) or "
+                "an IdentityObject in identifier"
+            )
         return self
 
 
@@ -89,8 +90,7 @@ class OpenBadgeCredential(VerifiableCredential):
 
     context: OneOrMany[str | dict[str, Any]] = contexts(OB_CONTEXT)
     id: URI = Field(default_factory=new_urn_uuid)
-    type: TypeValue = Field(default_factory=lambda: ["VerifiableCredential",
-                                                     "OpenBadgeCredential"])
+    type: TypeValue = Field(default_factory=lambda: ["VerifiableCredential", "OpenBadgeCredential"])
     name: str | None = None
     description: str | None = None
     image: Image | None = None
@@ -146,9 +146,12 @@ class OpenBadgeCredential(VerifiableCredential):
             "valid_from": _stamp(valid_from if valid_from is not None else now),
             "credential_subject": subject,
         }
-        optional = {"description": description, "image": image,
-                    "valid_until": _stamp(valid_until) if valid_until is not None else None,
-                    "evidence": list(evidence) or None}
+        optional = {
+            "description": description,
+            "image": image,
+            "valid_until": _stamp(valid_until) if valid_until is not None else None,
+            "evidence": list(evidence) or None,
+        }
         fields.update({key: value for key, value in optional.items() if value is not None})
         return cls(**fields, **extra)
 

@@ -115,13 +115,19 @@ class IdentityObject(Node):
     salt: str | None = None
 
     @classmethod
-    def hashed_identity(cls, value: str, identity_type: str = IdentifierTypeEnum.EMAIL_ADDRESS,
-                        *, salt: str | None = None) -> IdentityObject:
+    def hashed_identity(
+        cls,
+        value: str,
+        identity_type: str = IdentifierTypeEnum.EMAIL_ADDRESS,
+        *,
+        salt: str | None = None,
+    ) -> IdentityObject:
         """A salted ``sha256$<hex>`` identity, so the credential does not reveal ``value``."""
         salt = secrets.token_hex(16) if salt is None else salt
         digest = hashlib.sha256((value + salt).encode()).hexdigest()
-        return cls(hashed=True, identity_hash=f"sha256${digest}", identity_type=identity_type,
-                   salt=salt)
+        return cls(
+            hashed=True, identity_hash=f"sha256${digest}", identity_type=identity_type, salt=salt
+        )
 
     def matches(self, value: str) -> bool:
         """Whether ``value`` (e.g. an email address) is the identity this object describes."""
@@ -130,8 +136,9 @@ class IdentityObject(Node):
         algorithm, _, expected = self.identity_hash.partition("$")
         if algorithm.lower() not in ("sha256", "md5"):
             return False
-        digest = hashlib.new(algorithm.lower(), (value + (self.salt or "")).encode(),
-                             usedforsecurity=False)  # md5 is allowed by the spec for matching
+        digest = hashlib.new(
+            algorithm.lower(), (value + (self.salt or "")).encode(), usedforsecurity=False
+        )  # md5 is allowed by the spec for matching
         return hmac.compare_digest(digest.hexdigest().encode(), expected.lower().encode())
 
 
@@ -176,15 +183,20 @@ class EndorsementSubject(CredentialSubject):
 
 def contexts(*urls: str) -> Any:
     """``@context`` field defaulting to VC 2.0 followed by ``urls``."""
-    return Field(default_factory=lambda: [VC_V2, *urls], validation_alias="@context",
-                 serialization_alias="@context")
+    return Field(
+        default_factory=lambda: [VC_V2, *urls],
+        validation_alias="@context",
+        serialization_alias="@context",
+    )
 
 
 def require_valid_from(credential: VerifiableCredential) -> None:
     """OB and CLR need ``validFrom`` in a VCDM 2.0 credential (``issuanceDate`` in 1.1)."""
     if not credential.is_v1 and credential.valid_from is None:
-        raise fail("is required: add the date-time from which it is valid, "
-                   "e.g. 2024-01-31T12:00:00Z", field="validFrom")
+        raise fail(
+            "is required: add the date-time from which it is valid, e.g. 2024-01-31T12:00:00Z",
+            field="validFrom",
+        )
 
 
 class EndorsementCredential(VerifiableCredential):
@@ -195,8 +207,9 @@ class EndorsementCredential(VerifiableCredential):
 
     context: OneOrMany[str | dict[str, Any]] = contexts(OB_CONTEXT)
     id: URI = Field(default_factory=new_urn_uuid)
-    type: TypeValue = Field(default_factory=lambda: ["VerifiableCredential",
-                                                     "EndorsementCredential"])
+    type: TypeValue = Field(
+        default_factory=lambda: ["VerifiableCredential", "EndorsementCredential"]
+    )
     name: str
     description: str | None = None
     issuer: URI | Profile

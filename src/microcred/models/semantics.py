@@ -31,11 +31,31 @@ __all__ = ["SchemaFinding", "Severity", "check_semantics"]
 Severity = Literal["error", "warning", "indeterminate"]
 
 _OB_TYPES = ("OpenBadgeCredential", "AchievementCredential")
-_DATE_KEYS = frozenset({"validFrom", "validUntil", "issuanceDate", "expirationDate",
-                        "awardedDate", "created", "expires", "activityStartDate",
-                        "activityEndDate"})
-_URI_KEYS = frozenset({"id", "url", "targetUrl", "achievedLevel", "requiredLevel",
-                       "sourceId", "targetId", "verificationMethod"})
+_DATE_KEYS = frozenset(
+    {
+        "validFrom",
+        "validUntil",
+        "issuanceDate",
+        "expirationDate",
+        "awardedDate",
+        "created",
+        "expires",
+        "activityStartDate",
+        "activityEndDate",
+    }
+)
+_URI_KEYS = frozenset(
+    {
+        "id",
+        "url",
+        "targetUrl",
+        "achievedLevel",
+        "requiredLevel",
+        "sourceId",
+        "targetId",
+        "verificationMethod",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -49,8 +69,12 @@ class SchemaFinding:
     schema: str | None = None
 
     def to_dict(self) -> dict[str, str]:
-        out = {"code": self.code, "severity": self.severity, "message": self.message,
-               "pointer": self.pointer}
+        out = {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "pointer": self.pointer,
+        }
         if self.schema:
             out["schema"] = self.schema
         return out
@@ -82,26 +106,43 @@ def _walk(node: Any, pointer: str) -> Iterator[tuple[str, str, Any]]:
 def _generic(document: Mapping[str, Any]) -> Iterator[SchemaFinding]:
     for pointer, key, value in _walk(document, ""):
         if key in _DATE_KEYS and isinstance(value, str) and not is_datetime(value):
-            yield SchemaFinding("date-time", f"{pointer} must be an RFC 3339 date-time with a "
-                                f"time zone, e.g. 2024-01-31T12:00:00Z, got {value!r}", pointer)
+            yield SchemaFinding(
+                "date-time",
+                f"{pointer} must be an RFC 3339 date-time with a "
+                f"time zone, e.g. 2024-01-31T12:00:00Z, got {value!r}",
+                pointer,
+            )
         # An image object's URI is its "id", checked when the walk gets there.
         link = key in _URI_KEYS or key in ("image", "resultDescription")
         if link and isinstance(value, str) and not is_uri(value):
-            yield SchemaFinding("uri", f"{pointer} must be an absolute URI with a scheme "
-                                f"(e.g. https://...), got {value!r}", pointer)
+            yield SchemaFinding(
+                "uri",
+                f"{pointer} must be an absolute URI with a scheme "
+                f"(e.g. https://...), got {value!r}",
+                pointer,
+            )
 
 
 def _achievement_rules(subject: Mapping[str, Any], at: str) -> Iterator[SchemaFinding]:
     if not subject.get("id") and not subject.get("identifier"):
-        yield SchemaFinding("subject-identifier", f"{at} needs an id or an identifier: add the "
-                            "recipient's id (e.g. a DID) or an IdentityObject in identifier", at)
+        yield SchemaFinding(
+            "subject-identifier",
+            f"{at} needs an id or an identifier: add the "
+            "recipient's id (e.g. a DID) or an IdentityObject in identifier",
+            at,
+        )
     achievement = subject.get("achievement")
     achievement = achievement if isinstance(achievement, Mapping) else {}
     criteria = achievement.get("criteria")
     if isinstance(criteria, Mapping) and not (criteria.get("id") or criteria.get("narrative")):
         where = f"{at}/achievement/criteria"
-        yield SchemaFinding("criteria", f"{where} should have a narrative or an id (a page "
-                            "describing how to earn the achievement)", where, "warning")
+        yield SchemaFinding(
+            "criteria",
+            f"{where} should have a narrative or an id (a page "
+            "describing how to earn the achievement)",
+            where,
+            "warning",
+        )
     descriptions: dict[str, Mapping[str, Any]] = {}
     for i, rd in enumerate(_items(achievement.get("resultDescription"))):
         if not isinstance(rd, Mapping):
@@ -112,18 +153,26 @@ def _achievement_rules(subject: Mapping[str, Any], at: str) -> Iterator[SchemaFi
         required = rd.get("requiredLevel")
         if isinstance(required, str) and required not in levels:
             where = f"{at}/achievement/resultDescription/{i}/requiredLevel"
-            yield SchemaFinding("required-level", f"{where} is {required!r}, which is not the "
-                                "id of any of its rubricCriterionLevel entries", where)
+            yield SchemaFinding(
+                "required-level",
+                f"{where} is {required!r}, which is not the "
+                "id of any of its rubricCriterionLevel entries",
+                where,
+            )
     yield from _result_rules(subject, at, descriptions)
 
 
 def _level_ids(description: Mapping[str, Any]) -> set[str]:
-    return {level["id"] for level in _items(description.get("rubricCriterionLevel"))
-            if isinstance(level, Mapping) and isinstance(level.get("id"), str)}
+    return {
+        level["id"]
+        for level in _items(description.get("rubricCriterionLevel"))
+        if isinstance(level, Mapping) and isinstance(level.get("id"), str)
+    }
 
 
-def _result_rules(subject: Mapping[str, Any], at: str,
-                  descriptions: Mapping[str, Mapping[str, Any]]) -> Iterator[SchemaFinding]:
+def _result_rules(
+    subject: Mapping[str, Any], at: str, descriptions: Mapping[str, Mapping[str, Any]]
+) -> Iterator[SchemaFinding]:
     known = ", ".join(descriptions) or "none"
     for i, result in enumerate(_items(subject.get("result"))):
         if not isinstance(result, Mapping):
@@ -131,9 +180,13 @@ def _result_rules(subject: Mapping[str, Any], at: str,
         linked = result.get("resultDescription")
         where = f"{at}/result/{i}/resultDescription"
         if isinstance(linked, str) and linked not in descriptions:
-            yield SchemaFinding("result-description", f"{where} is {linked!r}, which is not the "
-                                "id of a resultDescription of the achievement (known: "
-                                f"{known}): fix the link or add that ResultDescription", where)
+            yield SchemaFinding(
+                "result-description",
+                f"{where} is {linked!r}, which is not the "
+                "id of a resultDescription of the achievement (known: "
+                f"{known}): fix the link or add that ResultDescription",
+                where,
+            )
             continue
         level = result.get("achievedLevel")
         if not isinstance(level, str):
@@ -142,10 +195,16 @@ def _result_rules(subject: Mapping[str, Any], at: str,
         scope = [descriptions[linked]] if isinstance(linked, str) else list(descriptions.values())
         levels = set().union(*(_level_ids(rd) for rd in scope)) if scope else set()
         if level not in levels:
-            owner = f"the ResultDescription {linked!r}" if isinstance(linked, str) else (
-                "any ResultDescription of the achievement")
-            yield SchemaFinding("achieved-level", f"{where} is {level!r}, which is not the id "
-                                f"of a rubricCriterionLevel of {owner}", where)
+            owner = (
+                f"the ResultDescription {linked!r}"
+                if isinstance(linked, str)
+                else ("any ResultDescription of the achievement")
+            )
+            yield SchemaFinding(
+                "achieved-level",
+                f"{where} is {level!r}, which is not the id of a rubricCriterionLevel of {owner}",
+                where,
+            )
 
 
 def _credential_rules(document: Mapping[str, Any], at: str) -> Iterator[SchemaFinding]:
@@ -159,8 +218,9 @@ def _credential_rules(document: Mapping[str, Any], at: str) -> Iterator[SchemaFi
     if "ClrCredential" in types and isinstance(subject, Mapping):
         for i, inner in enumerate(_items(subject.get("verifiableCredential"))):
             if isinstance(inner, Mapping):
-                yield from _credential_rules(inner, f"{at}/credentialSubject/"
-                                             f"verifiableCredential/{i}")
+                yield from _credential_rules(
+                    inner, f"{at}/credentialSubject/verifiableCredential/{i}"
+                )
 
 
 def check_semantics(document: Mapping[str, Any]) -> list[SchemaFinding]:

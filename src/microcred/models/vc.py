@@ -154,8 +154,8 @@ class VerifiableCredential(Node):
     build_valid_from: ClassVar[bool] = False
 
     context: OneOrMany[str | dict[str, Any]] = Field(
-        default_factory=_v2_only, validation_alias="@context",
-        serialization_alias="@context")
+        default_factory=_v2_only, validation_alias="@context", serialization_alias="@context"
+    )
     id: URI | None = None
     type: TypeValue = Field(default_factory=lambda: ["VerifiableCredential"])
     name: LangValue | None = None
@@ -181,8 +181,11 @@ class VerifiableCredential(Node):
     @model_validator(mode="after")
     def _dates(self) -> VerifiableCredential:
         if self.is_v1 and self.issuance_date is None:
-            raise fail("is required in a VCDM 1.1 credential: add the issuance date-time, "
-                       "e.g. 2024-01-31T12:00:00Z", field="issuanceDate")
+            raise fail(
+                "is required in a VCDM 1.1 credential: add the issuance date-time, "
+                "e.g. 2024-01-31T12:00:00Z",
+                field="issuanceDate",
+            )
         return self
 
     @classmethod
@@ -220,7 +223,8 @@ class EnvelopedVerifiableCredential(Node):
     required_types: ClassVar[TypeGroups] = (("EnvelopedVerifiableCredential",),)
 
     context: OneOrMany[str | dict[str, Any]] = Field(
-        validation_alias="@context", serialization_alias="@context")
+        validation_alias="@context", serialization_alias="@context"
+    )
     id: URI
     type: TypeValue
 
@@ -231,8 +235,8 @@ class VerifiablePresentation(Node):
     required_types: ClassVar[TypeGroups] = (("VerifiablePresentation",),)
 
     context: OneOrMany[str | dict[str, Any]] = Field(
-        default_factory=_v2_only, validation_alias="@context",
-        serialization_alias="@context")
+        default_factory=_v2_only, validation_alias="@context", serialization_alias="@context"
+    )
     id: URI | None = None
     type: TypeValue = Field(default_factory=lambda: ["VerifiablePresentation"])
     holder: URI | Holder | None = None
