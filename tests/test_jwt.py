@@ -604,7 +604,7 @@ def test_malformed_payloads(ec_key: ECKey) -> None:
         with pytest.raises(MalformedCredential, match=reason):
             decode_jwt_credential(token)
     huge_number = sign_compact(b'{"nbf": ' + b"9" * 5000 + b"}", ec_key, {})
-    with pytest.raises(MalformedCredential, match="too long"):
+    with pytest.raises(MalformedCredential, match="5000 digits"):
         decode_jwt_credential(huge_number)
     duplicate = sign_compact(b'{"iss": "a", "iss": "b"}', ec_key, {})
     with pytest.raises(MalformedCredential, match="duplicate JSON key 'iss'"):

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from ._schema import validate_schema
@@ -34,6 +34,9 @@ from .report import Check, Problem, Status
 from .resolvers import KeyResolver, ResolvedKey
 from .suites import Cryptosuite
 from .suites._proofs import Processing, chain_input, verify_proof_value
+
+if TYPE_CHECKING:
+    from ._jwt import JwtCredential, JwtKey
 
 __all__ = [
     "Run",
@@ -57,6 +60,8 @@ class Config(Protocol):
     def processing(self) -> Processing: ...
     @property
     def leeway(self) -> timedelta: ...
+    @property
+    def trust_embedded_keys(self) -> bool: ...
 
 
 @dataclass
@@ -71,6 +76,8 @@ class Run:
     purpose: str = "assertionMethod"
     signer: str = "issuer"  # the property naming who must control the key: issuer or holder
     bound_keys: list[ResolvedKey] = field(default_factory=list)
+    jwt: JwtCredential | None = None  # set when the input was a VC-JWT
+    jwt_key: JwtKey | None = None
 
 
 def run_check(name: str, check: Callable[[], Check]) -> Check:
@@ -151,6 +158,13 @@ def _check_one_proof(run: Run, proofs: list[Any], proof: Any, pointer: str) -> C
     except MicrocredError as exc:
         exc.pointer = exc.pointer or f"{pointer}/verificationMethod"
         raise
+    if resolved.key.algorithm != suite.key_algorithm:
+        raise InvalidProof(
+            f"{method} is a {resolved.key.algorithm} key; the {suite.name} suite verifies only "
+            f"{suite.key_algorithm} keys",
+            pointer=f"{pointer}/verificationMethod",
+            code="INVALID_VERIFICATION_METHOD",
+        )
     if not verify_proof_value(
         unsecured, proof, suite, resolved.key, run.config.processing, pointer=pointer
     ):

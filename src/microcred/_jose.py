@@ -124,8 +124,6 @@ def parse_compact(
         header = parse_json_object(_part(parts[0], "header"), _HEADER_LIMITS)
     except MalformedCredential as exc:
         raise type(exc)(f"JWS header: {exc.message}", code=exc.code) from None
-    except ValueError:  # an integer longer than Python converts (sys.int_max_str_digits)
-        raise MalformedCredential("JWS header: holds a number too long to read") from None
     payload, signature = _part(parts[1], "payload"), _part(parts[2], "signature")
     signing_input = f"{parts[0]}.{parts[1]}".encode("ascii")
     return CompactJWS(header, payload, signing_input, signature)

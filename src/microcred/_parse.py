@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,7 @@ class InputLimits:
 
 
 DEFAULT_INPUT_LIMITS = InputLimits()
+_MAX_INT_DIGITS = 4000  # below Python's own int conversion limit (4300)
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -38,6 +40,12 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             )
         out[key] = value
     return out
+
+
+def _parse_int(text: str) -> int:
+    if len(text) > _MAX_INT_DIGITS:
+        raise MalformedCredential(f"a number has {len(text)} digits; at most {_MAX_INT_DIGITS}")
+    return int(text)
 
 
 def _reject_constant(name: str) -> float:
@@ -57,7 +65,10 @@ def parse_json_object(
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
         value = json.loads(
-            text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
+            text,
+            object_pairs_hook=_reject_duplicates,
+            parse_constant=_reject_constant,
+            parse_int=_parse_int,
         )
     except UnicodeDecodeError as exc:
         raise MalformedCredential(f"the input is not UTF-8 text: {exc.reason}") from None
@@ -103,6 +114,15 @@ def check_depth(value: Any, max_depth: int) -> None:
             raise MalformedCredential("numbers must be finite", pointer=pointer)
         elif node is not None and not isinstance(node, str | int | float | bool):
             raise MalformedCredential(f"{type(node).__name__} is not a JSON value", pointer=pointer)
+
+
+_COMPACT_JWS = re.compile(rb"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+
+
+def looks_like_compact_jws(data: str | bytes) -> bool:
+    """Whether the input is a compact JWS (three base64url parts), i.e. a VC-JWT to decode."""
+    raw = data.encode() if isinstance(data, str) else data
+    return _COMPACT_JWS.fullmatch(raw.strip()) is not None
 
 
 def escape(key: str) -> str:

@@ -26,8 +26,16 @@ from ._checks import (
     run_check,
 )
 from ._http import HttpClient, HTTPPolicy
+from ._jwt import JwtCredential, decode_jwt_credential
+from ._jwt_checks import check_jwt_claims_step, check_jwt_issuer, check_jwt_proof
 from ._nested import check_nested, find_endorsements
-from ._parse import DEFAULT_INPUT_LIMITS, InputLimits, parse_json_object, require_object
+from ._parse import (
+    DEFAULT_INPUT_LIMITS,
+    InputLimits,
+    looks_like_compact_jws,
+    parse_json_object,
+    require_object,
+)
 from ._presentation import presentation_checks
 from ._rdfc import DEFAULT_LIMITS, CanonLimits
 from ._status_step import StatusStep
@@ -73,7 +81,9 @@ class Verifier:
         input_limits: InputLimits = DEFAULT_INPUT_LIMITS,
         refresh: bool = False,
         max_endorsement_depth: int = 3,
+        trust_embedded_keys: bool = False,
     ) -> None:
+        self.trust_embedded_keys = trust_embedded_keys
         self.refresh = refresh
         self.max_endorsement_depth = max_endorsement_depth
         self._policy = http or HTTPPolicy()
@@ -202,13 +212,13 @@ class Verifier:
         holder_is_subject: bool = False,
     ) -> VerificationReport:
         try:
-            document = self._parse(data)
+            document, jwt = self._parse(data)
         except MalformedCredential as exc:
             failed = Check("parse", Status.FAILED, exc.message, exc.code, exc.pointer)
             return VerificationReport(checks=(failed,))
         types = tuple(t for t in as_list(document.get("type")) if isinstance(t, str))
         nested = partial(self._check_nested, depth=depth + 1)
-        parsed = Check("parse", Status.PASSED, "a JSON object")
+        parsed = Check("parse", Status.PASSED, "a JSON object" if jwt is None else "a VC-JWT")
         if "VerifiablePresentation" in types:
             run = Run(
                 self,
@@ -232,7 +242,19 @@ class Verifier:
                 types=types,
                 credential_id=_string(document.get("id")),
             )
-        run = Run(self, document, self._clock(), challenge, domain)
+        run = Run(self, document, self._clock(), challenge, domain, jwt=jwt)
+        signature: tuple[Check, ...]
+        if jwt is None:
+            signature = (
+                run_check("proof", partial(check_proofs, run)),
+                run_check("issuer", partial(check_issuer, run)),
+            )
+        else:
+            signature = (
+                run_check("proof", partial(check_jwt_proof, run)),
+                run_check("issuer", partial(check_jwt_issuer, run)),
+                run_check("claims", partial(check_jwt_claims_step, run)),
+            )
         status = (
             run_check("status", partial(self._status, run))
             if with_status
@@ -241,8 +263,7 @@ class Verifier:
         checks = (
             parsed,
             run_check("schema", partial(check_schema, run)),
-            run_check("proof", partial(check_proofs, run)),
-            run_check("issuer", partial(check_issuer, run)),
+            *signature,
             run_check("validity", partial(check_validity, run)),
             status,
             check_nested(
@@ -265,6 +286,7 @@ class Verifier:
             issuer=issuer_id(document),
             types=types,
             extra=extra,
+            format="json" if jwt is None else "jwt",
         )
 
     def _check_nested(self, pointer: str, item: Any, *, depth: int) -> VerificationReport:
@@ -273,12 +295,17 @@ class Verifier:
     def _verify_status_list(self, document: Mapping[str, Any]) -> VerificationReport:
         return self._check(document, challenge=None, domain=None, with_status=False)
 
-    def _parse(self, data: Input) -> dict[str, Any]:
+    def _parse(self, data: Input) -> tuple[dict[str, Any], JwtCredential | None]:
+        """The credential as JSON, and the decoded VC-JWT when that is what came in."""
         if isinstance(data, str | bytes):
-            return parse_json_object(data, self.input_limits)
+            if looks_like_compact_jws(data):
+                text = data.decode("ascii") if isinstance(data, bytes) else data
+                decoded = decode_jwt_credential(text.strip(), limits=self.input_limits)
+                return decoded.credential, decoded
+            return parse_json_object(data, self.input_limits), None
         if hasattr(data, "to_dict"):
             data = data.to_dict()
-        return require_object(data, self.input_limits)
+        return require_object(data, self.input_limits), None
 
 
 def _string(value: Any) -> str | None:

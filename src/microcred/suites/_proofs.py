@@ -84,6 +84,9 @@ class Cryptosuite(Protocol):
     @property
     def proof_keeps_context(self) -> bool: ...
 
+    @property
+    def key_algorithm(self) -> str: ...
+
     def transform(self, document: Mapping[str, Any], processing: Processing, /) -> bytes: ...
 
 
@@ -96,6 +99,7 @@ class DataIntegritySuite:
     cryptosuite: str | None
     transform: Transform = field(repr=False)
     proof_keeps_context: bool = False
+    key_algorithm: str = "EdDSA"  # the JOSE name of the only key type the suite signs with
 
 
 @dataclass(frozen=True)
