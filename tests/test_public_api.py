@@ -63,6 +63,10 @@ EXPECTED = {
     "new_badge",
     "validate_schema",
     "sign_presentation",
+    "ECKey",
+    "RSAKey",
+    "Key",
+    "issue_jwt",
 }
 
 

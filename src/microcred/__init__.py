@@ -30,7 +30,8 @@ from .errors import (
     UnsupportedSuite,
     VerificationFailed,
 )
-from .keys import Ed25519Key
+from ._jwt import issue_jwt
+from .keys import ECKey, Ed25519Key, Key, RSAKey
 from .loaders import DocumentLoader, bundled_loader, loader_with
 from .models import (
     Achievement,
@@ -65,6 +66,7 @@ __all__ = [
     "Cryptosuite",
     "DocumentLoadError",
     "DocumentLoader",
+    "ECKey",
     "Ed25519Key",
     "EndorsementCredential",
     "ExpiredCredential",
@@ -73,6 +75,7 @@ __all__ = [
     "InvalidProof",
     "InvalidSignature",
     "IssuerMismatch",
+    "Key",
     "KeyResolutionError",
     "KeyResolver",
     "MalformedCredential",
@@ -81,6 +84,7 @@ __all__ = [
     "PrematureCredential",
     "Problem",
     "Profile",
+    "RSAKey",
     "ResolutionError",
     "ResolvedKey",
     "ResourceLimitExceeded",
@@ -105,6 +109,7 @@ __all__ = [
     "check",
     "check_semantics",
     "issue",
+    "issue_jwt",
     "load_credential",
     "load_presentation",
     "loader_with",
