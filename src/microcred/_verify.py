@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from functools import partial
 from types import TracebackType
 from typing import Any
 
+from ._batch import verify_many
 from ._checks import (
     Run,
     as_list,
@@ -83,6 +84,12 @@ class Verifier:
         max_endorsement_depth: int = 3,
         trust_embedded_keys: bool = False,
     ) -> None:
+        suites = tuple(suites)
+        # Kept so that batch workers can build an identical verifier in another process.
+        self.options: dict[str, Any] = {
+            k: v for k, v in locals().items() if k not in ("self", "__class__")
+        }
+        self.options["status_checkers"] = dict(status_checkers)
         self.trust_embedded_keys = trust_embedded_keys
         self.refresh = refresh
         self.max_endorsement_depth = max_endorsement_depth
@@ -90,7 +97,7 @@ class Verifier:
         self._http: HttpClient | None = None
         self.fetch: Fetch = pinned_fetch(dict(pins or {}), None if offline else self._get_json)
         self.resolver: KeyResolver = resolver or default_resolver(self.fetch)
-        self.suites = tuple(suites)
+        self.suites = suites
         self._status = StatusStep(self.fetch, status_checkers, self._verify_status_list)
         self.processing = Processing(loader, canon_limits)
         self.input_limits = input_limits
@@ -198,6 +205,23 @@ class Verifier:
         if not report.verified:
             raise VerificationFailed(report)
         return report
+
+    def verify_many(
+        self,
+        inputs: Iterable[Input],
+        *,
+        workers: int = 1,
+        window: int | None = None,
+        on_report: Callable[[int, VerificationReport], None] | None = None,
+    ) -> Iterator[VerificationReport]:
+        """Check every input and yield the reports in input order, streaming.
+
+        ``workers`` > 1 verifies in that many processes, each with its own verifier built from
+        this one's options (its plug-ins must then be picklable). At most ``window`` inputs
+        (default 4 per worker) are in flight, so memory stays bounded for any number of inputs.
+        ``on_report(index, report)`` is called as each report is ready (e.g. for progress).
+        """
+        return verify_many(self, inputs, workers=workers, window=window, on_report=on_report)
 
     # -- pipeline ------------------------------------------------------------------------
 

@@ -1,0 +1,73 @@
+"""Verifier.verify_many: input order, identical results across worker counts, bounded window."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from conftest import REPO, load_json
+
+import microcred
+from microcred import Ed25519Key
+
+NOW = datetime(2026, 11, 22, tzinfo=UTC)
+KEY = Ed25519Key.from_seed(b"b" * 32)
+
+
+def _badges(n: int) -> list[dict[str, Any]]:
+    template = load_json(REPO / "examples" / "badges" / "python-foundations.json")
+    template.pop("proof")
+    template["issuer"]["id"] = KEY.did
+    out = []
+    for i in range(n):
+        badge = copy.deepcopy(template)
+        badge["name"] = f"Badge {i}"
+        signed = microcred.issue(badge, KEY, created="2026-01-15T09:00:00Z")
+        if i % 3 == 1:
+            signed["name"] = "tampered"
+        out.append(signed)
+    return out
+
+
+def _summary(reports: Any) -> list[tuple[bool, str | None]]:
+    return [(r.verified, r.check("proof").code) for r in reports]
+
+
+def test_one_and_two_workers_agree_in_order() -> None:
+    badges = _badges(9)
+    with microcred.Verifier(offline=True, now=NOW) as verifier:
+        one = _summary(verifier.verify_many(badges))
+        two = _summary(verifier.verify_many(badges, workers=2, window=3))
+    assert one == two
+    assert [ok for ok, _ in one] == [i % 3 != 1 for i in range(9)]
+
+
+def test_streaming_pulls_inputs_lazily() -> None:
+    pulled = 0
+
+    def endless() -> Any:
+        nonlocal pulled
+        for badge in itertools.cycle(_badges(2)):
+            pulled += 1
+            yield badge
+
+    with microcred.Verifier(offline=True, now=NOW) as verifier:
+        first = list(itertools.islice(verifier.verify_many(endless()), 5))
+    assert len(first) == 5
+    assert pulled == 5
+
+
+def test_progress_callback_sees_every_report_in_order() -> None:
+    seen: list[int] = []
+    with microcred.Verifier(offline=True, now=NOW) as verifier:
+        list(verifier.verify_many(_badges(4), on_report=lambda i, r: seen.append(i)))
+    assert seen == [0, 1, 2, 3]
+
+
+def test_unpicklable_plug_ins_are_refused_for_worker_processes() -> None:
+    verifier = microcred.Verifier(offline=True, resolver=lambda method: 1 / 0)  # type: ignore[arg-type,return-value]
+    with pytest.raises(ValueError, match="workers=1"):
+        list(verifier.verify_many(_badges(1), workers=2))
