@@ -21,7 +21,7 @@ from microcred import (
     VerificationFailed,
 )
 
-from conftest import ONE_EDTECH, load_json
+from conftest import ONE_EDTECH, load_json, url_map_pins
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 OB_CONTEXT = [
@@ -425,3 +425,13 @@ def test_expired_proof(key: Ed25519Key) -> None:
     signed = microcred.issue(badge(key.did), key, expires=NOW - timedelta(days=1))
     report = microcred.check(signed, now=NOW)
     assert report.check("proof").pointer == "/proof/expires"
+
+
+def test_documents_fetched_per_verification_are_bounded() -> None:
+    signed = load_json(ONE_EDTECH / "obv3p0" / "credential-signed.json")
+    pins = url_map_pins()
+    ok = microcred.check(signed, now=NOW, offline=True, pins=pins, max_fetches=1)
+    assert ok.check("proof").status is Status.PASSED
+    report = microcred.check(signed, now=NOW, offline=True, pins=pins, max_fetches=0)
+    assert report.check("proof").status is Status.INDETERMINATE
+    assert report.check("proof").code == "FETCH_LIMIT"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from functools import partial
 from types import TracebackType
@@ -41,7 +42,7 @@ from ._presentation import presentation_checks
 from ._rdfc import DEFAULT_LIMITS, CanonLimits
 from ._status_step import StatusStep
 from ._time import Clock, as_timedelta, utc_now
-from .errors import MalformedCredential, ResolutionError, VerificationFailed
+from .errors import DocumentLoadError, MalformedCredential, ResolutionError, VerificationFailed
 from .loaders import DocumentLoader, bundled_loader
 from .report import Check, Status, VerificationReport
 from .resolvers import Fetch, KeyResolver, default_resolver, pinned_fetch
@@ -83,6 +84,7 @@ class Verifier:
         refresh: bool = False,
         max_endorsement_depth: int = 3,
         trust_embedded_keys: bool = False,
+        max_fetches: int = 32,
     ) -> None:
         suites = tuple(suites)
         # Kept so that batch workers can build an identical verifier in another process.
@@ -95,7 +97,9 @@ class Verifier:
         self.max_endorsement_depth = max_endorsement_depth
         self._policy = http or HTTPPolicy()
         self._http: HttpClient | None = None
-        self.fetch: Fetch = pinned_fetch(dict(pins or {}), None if offline else self._get_json)
+        documents = pinned_fetch(dict(pins or {}), None if offline else self._get_json)
+        self.max_fetches = max_fetches
+        self.fetch: Fetch = partial(_budgeted_fetch, documents, max_fetches)
         self.resolver: KeyResolver = resolver or default_resolver(self.fetch)
         self.suites = suites
         self._status = StatusStep(self.fetch, status_checkers, self._verify_status_list)
@@ -142,6 +146,15 @@ class Verifier:
         (pass them: without a challenge a replayed presentation cannot be detected), and
         ``holder_is_subject`` requires the holder to be the subject of every credential.
         """
+        budget = _fetch_budget.set([self.max_fetches])
+        try:
+            return self._check_and_refresh(data, challenge, domain, holder_is_subject)
+        finally:
+            _fetch_budget.reset(budget)
+
+    def _check_and_refresh(
+        self, data: Input, challenge: str | None, domain: str | None, holder_is_subject: bool
+    ) -> VerificationReport:
         report = self._check(
             data, challenge=challenge, domain=domain, holder_is_subject=holder_is_subject
         )
@@ -330,6 +343,23 @@ class Verifier:
         if hasattr(data, "to_dict"):
             data = data.to_dict()
         return require_object(data, self.input_limits), None
+
+
+_fetch_budget: ContextVar[list[int] | None] = ContextVar("microcred_fetch_budget", default=None)
+
+
+def _budgeted_fetch(fetch: Fetch, limit: int, url: str) -> Mapping[str, Any]:
+    """Every document fetched for one verification counts; past ``limit`` the rest fail."""
+    budget = _fetch_budget.get()
+    if budget is not None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise DocumentLoadError(
+                f"more than {limit} documents were needed to verify one credential; raise "
+                "Verifier(max_fetches=...) if that is expected",
+                code="FETCH_LIMIT",
+            )
+    return fetch(url)
 
 
 def _string(value: Any) -> str | None:
