@@ -435,3 +435,15 @@ def test_documents_fetched_per_verification_are_bounded() -> None:
     report = microcred.check(signed, now=NOW, offline=True, pins=pins, max_fetches=0)
     assert report.check("proof").status is Status.INDETERMINATE
     assert report.check("proof").code == "FETCH_LIMIT"
+
+
+def test_schema_warnings_are_opt_in(key: Ed25519Key) -> None:
+    credential = badge(key.did)
+    del credential["credentialSubject"]["id"]  # OB wants an id or an identifier: a warning
+    signed = microcred.issue(credential, key, created="2026-01-01T00:00:00Z")
+    quiet = microcred.check(signed, now=NOW)
+    assert quiet.verified
+    assert quiet.warnings == ()
+    loud = microcred.check(signed, now=NOW, schema_warnings=True)
+    assert loud.verified  # informative only
+    assert any(w.pointer.startswith("/credentialSubject") for w in loud.warnings)

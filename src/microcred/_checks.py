@@ -62,6 +62,8 @@ class Config(Protocol):
     def leeway(self) -> timedelta: ...
     @property
     def trust_embedded_keys(self) -> bool: ...
+    @property
+    def schema_warnings(self) -> bool: ...
 
 
 @dataclass
@@ -285,12 +287,17 @@ def check_schema(run: Run) -> Check:
     """OB conformance: the schemas the credential declares decide; the rest only inform.
 
     A declared ``1EdTechJsonSchemaValidator2019`` schema that the credential breaks fails the
-    check, one that cannot be checked offline makes it indeterminate. The schema inferred from
-    the credential's type and the OB semantic rules are reported as warnings.
+    check, one that cannot be checked offline makes it indeterminate. With the verifier's
+    ``schema_warnings``, the schema inferred from the credential's type and the OB semantic
+    rules are checked too and reported as warnings (they cost more than the signature check).
     """
     declared = validate_schema(run.document, inferred=False)
-    informative = [f for f in validate_schema(run.document, declared=False) if f not in declared]
-    informative += check_semantics(run.document)
+    informative = []
+    if run.config.schema_warnings:
+        informative = [
+            f for f in validate_schema(run.document, declared=False) if f not in declared
+        ]
+        informative += check_semantics(run.document)
     warnings = tuple(
         Problem(f.code.upper().replace("-", "_"), f.message, f.pointer)
         for f in [*declared, *informative]

@@ -63,6 +63,8 @@ class Verifier:
     ``offline=True``; ``pins`` (URL -> JSON document, ``None`` = not found) are consulted first.
     With ``refresh=True`` a credential offering a ``1EdTechCredentialRefresh`` service is
     fetched again from it, once, and the refreshed credential is what gets verified.
+    ``schema_warnings=True`` adds the type-inferred 1EdTech schema and the OB semantic rules,
+    as warnings; the schemas a credential declares are always checked.
     ``resolver`` replaces key resolution entirely; ``suites`` are the accepted proof suites;
     ``now`` pins the clock (a datetime or a callable); ``leeway`` tolerates clock skew.
     """
@@ -85,6 +87,7 @@ class Verifier:
         max_endorsement_depth: int = 3,
         trust_embedded_keys: bool = False,
         max_fetches: int = 32,
+        schema_warnings: bool = False,
     ) -> None:
         suites = tuple(suites)
         # Kept so that batch workers can build an identical verifier in another process.
@@ -93,6 +96,7 @@ class Verifier:
         }
         self.options["status_checkers"] = dict(status_checkers)
         self.trust_embedded_keys = trust_embedded_keys
+        self.schema_warnings = schema_warnings
         self.refresh = refresh
         self.max_endorsement_depth = max_endorsement_depth
         self._policy = http or HTTPPolicy()
