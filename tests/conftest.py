@@ -87,3 +87,41 @@ def server(https_server: HTTPSServer) -> HTTPSServer:
     """The shared HTTPS server with its routes and request log cleared for this test."""
     https_server.reset()
     return https_server
+
+
+OB_CONTEXT = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+
+
+def ob_badge(
+    issuer: str,
+    *,
+    ident: str = "urn:uuid:a63a60be-f4af-491c-87fc-2c8fd3007a58",
+    name: str = "Teamwork",
+    valid_from: str = "2026-01-01T00:00:00Z",
+    extra_context: tuple[str, ...] = (),
+    **extra: Any,
+) -> dict[str, Any]:
+    """An unsigned OB 3.0 badge (issuer Profile, subject, achievement with criteria)."""
+    return {
+        "@context": [*OB_CONTEXT, *extra_context],
+        "id": ident,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": issuer, "type": ["Profile"], "name": "Example University"},
+        "validFrom": valid_from,
+        "name": name,
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "id": "did:example:learner",
+            "achievement": {
+                "id": "https://example.edu/achievements/teamwork",
+                "type": ["Achievement"],
+                "name": name,
+                "description": "Works well in a team.",
+                "criteria": {"narrative": "Completed the group project."},
+            },
+        },
+        **extra,
+    }

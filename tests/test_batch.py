@@ -8,10 +8,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from conftest import REPO, load_json
 
 import microcred
 from microcred import Ed25519Key
+
+from conftest import REPO, load_json
 
 NOW = datetime(2026, 11, 22, tzinfo=UTC)
 KEY = Ed25519Key.from_seed(b"b" * 32)

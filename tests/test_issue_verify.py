@@ -21,7 +21,7 @@ from microcred import (
     VerificationFailed,
 )
 
-from conftest import ONE_EDTECH, load_json, url_map_pins
+from conftest import ONE_EDTECH, load_json, ob_badge, url_map_pins
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 OB_CONTEXT = [
@@ -31,25 +31,7 @@ OB_CONTEXT = [
 
 
 def badge(issuer: str) -> dict[str, Any]:
-    return {
-        "@context": list(OB_CONTEXT),
-        "id": "urn:uuid:a63a60be-f4af-491c-87fc-2c8fd3007a58",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer, "type": ["Profile"], "name": "Example University"},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "name": "Teamwork",
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "id": "did:example:learner",
-            "achievement": {
-                "id": "https://example.edu/achievements/teamwork",
-                "type": ["Achievement"],
-                "name": "Teamwork",
-                "description": "Works well in a team.",
-                "criteria": {"narrative": "Completed the group project."},
-            },
-        },
-    }
+    return ob_badge(issuer)
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from microcred._multibase import b64url_encode
 from microcred.resolvers import default_resolver
 from microcred.suites import EDDSA_RDFC_2022, ProofOptions, add_proof
 
-from conftest import SPEC_EXAMPLES, load_json, url_map_pins
+from conftest import SPEC_EXAMPLES, load_json, ob_badge, url_map_pins
 from httpserver import HTTPSServer, drip
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -45,28 +45,7 @@ CID_CONTEXT = "https://www.w3.org/ns/cid/v1"
 
 
 def badge(issuer: str, name: str = "Teamwork", ident: str = "urn:uuid:1") -> dict[str, Any]:
-    return {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": ident,
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer, "type": ["Profile"], "name": "Example Issuer"},
-        "validFrom": CREATED,
-        "name": name,
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "id": "did:example:learner",
-            "achievement": {
-                "id": "https://example.edu/achievements/teamwork",
-                "type": ["Achievement"],
-                "name": name,
-                "description": "Works well in a team.",
-                "criteria": {"narrative": "Completed the group project."},
-            },
-        },
-    }
+    return ob_badge(issuer, name=name, ident=ident, valid_from=CREATED)
 
 
 def sign(issuer: str, method: str, key: Ed25519Key = KEY, **badge_args: Any) -> dict[str, Any]:

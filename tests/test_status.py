@@ -41,6 +41,8 @@ from microcred.status import (
     status_entries,
 )
 
+from conftest import ob_badge
+
 ISSUER = "https://example.edu/issuers/565049"
 LIST_URL = "https://example.edu/status/3"
 CREDENTIAL_ID = "urn:uuid:91537dba-56cb-11ec-bf63-0242ac130002"
@@ -263,29 +265,11 @@ def test_signed_status_list_verifies_and_answers_a_signed_badge() -> None:
     tampered["credentialSubject"]["encodedList"] = other.encode()
     assert microcred.check(tampered).check("proof").status is Status.FAILED
 
-    badge = {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": CREDENTIAL_ID,
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": key.did, "type": ["Profile"], "name": "Example University"},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "name": "Teamwork",
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "id": "did:example:learner",
-            "achievement": {
-                "id": "https://example.edu/achievements/teamwork",
-                "type": ["Achievement"],
-                "name": "Teamwork",
-                "description": "Works well in a team.",
-                "criteria": {"narrative": "Completed the group project."},
-            },
-        },
-        "credentialStatus": status_list.entry(index, list_url=LIST_URL),
-    }
+    badge = ob_badge(
+        key.did,
+        ident=CREDENTIAL_ID,
+        credentialStatus=status_list.entry(index, list_url=LIST_URL),
+    )
     signed_badge = microcred.issue(badge, key)
 
     def verified_fetch(url: str) -> Mapping[str, Any]:  # the contract: verify, then return

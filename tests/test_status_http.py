@@ -19,6 +19,7 @@ import microcred
 from microcred import Ed25519Key, Status, VerificationReport, Verifier
 from microcred.status import MIN_ENTRIES, StatusList
 
+from conftest import ob_badge
 from httpserver import HTTPSServer
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
@@ -48,25 +49,7 @@ def controller_document() -> dict[str, Any]:
 
 
 def badge(status: Any, ident: str = "urn:uuid:1", extra_context: tuple[str, ...] = ()) -> dict:
-    document: dict[str, Any] = {
-        "@context": [*OB_CONTEXT, *extra_context],
-        "id": ident,
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": ISSUER, "type": ["Profile"], "name": "Example Issuer"},
-        "validFrom": CREATED,
-        "name": "Teamwork",
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "id": "did:example:learner",
-            "achievement": {
-                "id": "https://example.edu/achievements/teamwork",
-                "type": ["Achievement"],
-                "name": "Teamwork",
-                "description": "Works well in a team.",
-                "criteria": {"narrative": "Completed the group project."},
-            },
-        },
-    }
+    document = ob_badge(ISSUER, ident=ident, valid_from=CREATED, extra_context=extra_context)
     if status is not None:
         document["credentialStatus"] = status
     return document
