@@ -56,10 +56,13 @@ def parse_json_object(
     data: str | bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS
 ) -> dict[str, Any]:
     """Parse JSON text that must hold one object."""
-    size = len(data.encode() if isinstance(data, str) else data)
+    # A str never has more characters than its UTF-8 bytes: refuse huge text without copying it.
+    size = (
+        len(data) if isinstance(data, bytes) or len(data) > limits.max_bytes else len(data.encode())
+    )
     if size > limits.max_bytes:
         raise ResourceLimitExceeded(
-            f"the input is {size} bytes; the limit is {limits.max_bytes} "
+            f"the input is at least {size} bytes; the limit is {limits.max_bytes} "
             "(raise InputLimits.max_bytes if you trust it)"
         )
     try:
@@ -116,13 +119,15 @@ def check_depth(value: Any, max_depth: int) -> None:
             raise MalformedCredential(f"{type(node).__name__} is not a JSON value", pointer=pointer)
 
 
-_COMPACT_JWS = re.compile(rb"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
+_JWS = r"\s*[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\s*"
+_COMPACT_JWS_TEXT, _COMPACT_JWS_BYTES = re.compile(_JWS), re.compile(_JWS.encode())
 
 
 def looks_like_compact_jws(data: str | bytes) -> bool:
     """Whether the input is a compact JWS (three base64url parts), i.e. a VC-JWT to decode."""
-    raw = data.encode() if isinstance(data, str) else data
-    return _COMPACT_JWS.fullmatch(raw.strip()) is not None
+    if isinstance(data, str):
+        return _COMPACT_JWS_TEXT.fullmatch(data) is not None
+    return _COMPACT_JWS_BYTES.fullmatch(data) is not None
 
 
 def escape(key: str) -> str:
