@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from ._http import HTTPPolicy
 from ._issue import issue, sign_presentation
+from ._jwt import issue_jwt
 from ._schema import validate_schema
 from ._verify import Verifier, check, verify
 from .errors import (
@@ -30,7 +31,6 @@ from .errors import (
     UnsupportedSuite,
     VerificationFailed,
 )
-from ._jwt import issue_jwt
 from .keys import ECKey, Ed25519Key, Key, RSAKey
 from .loaders import DocumentLoader, bundled_loader, loader_with
 from .models import (
