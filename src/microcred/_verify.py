@@ -42,6 +42,7 @@ from ._presentation import presentation_checks
 from ._rdfc import DEFAULT_LIMITS, CanonLimits
 from ._status_step import StatusStep
 from ._time import Clock, as_timedelta, utc_now
+from .baking import image_kind, unbake_with_version
 from .errors import DocumentLoadError, MalformedCredential, ResolutionError, VerificationFailed
 from .loaders import DocumentLoader, bundled_loader
 from .report import Check, Status, VerificationReport
@@ -338,6 +339,10 @@ class Verifier:
 
     def _parse(self, data: Input) -> tuple[dict[str, Any], JwtCredential | None]:
         """The credential as JSON, and the decoded VC-JWT when that is what came in."""
+        if isinstance(data, bytes) and image_kind(data) is not None:
+            data = _unbaked(data)
+            if isinstance(data, dict):
+                return require_object(data, self.input_limits), None
         if isinstance(data, str | bytes):
             if looks_like_compact_jws(data):
                 text = data.decode("ascii") if isinstance(data, bytes) else data
@@ -364,6 +369,17 @@ def _budgeted_fetch(fetch: Fetch, limit: int, url: str) -> Mapping[str, Any]:
                 code="FETCH_LIMIT",
             )
     return fetch(url)
+
+
+def _unbaked(image: bytes) -> dict[str, Any] | str:
+    """The credential baked into a PNG or SVG badge (OB 3.0); OB 2.0 images are refused."""
+    payload, version = unbake_with_version(image)
+    if version != "3.0":
+        raise MalformedCredential(
+            "this image carries an Open Badges 2.0 assertion; microcred verifies Open Badges 3.0 "
+            "credentials (OB 2.0 used other signatures and hosted verification)"
+        )
+    return payload
 
 
 def _string(value: Any) -> str | None:
