@@ -1,0 +1,261 @@
+"""Running ``verify`` over many inputs: in this process, or in worker processes, in order.
+
+Verification is CPU-bound Python, so ``-j N`` uses N worker *processes*, each with its own
+:class:`~microcred.Verifier` built from the same picklable :class:`Settings` (its own HTTP
+cache). At most ``4 * N`` inputs are in flight and results come back in input order. Workers
+ignore SIGINT: Ctrl-C reaches only this process, which stops and keeps what finished.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import signal
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .._http import HTTPPolicy
+from .._verify import Verifier
+from ..report import Check, Status, VerificationReport
+from ..suites import DEFAULT_SUITES, suite_for
+from ._common import MAX_INPUT_BYTES
+from ._sources import Loaded, load
+
+__all__ = ["Result", "Settings", "Source", "check_source", "display_text", "run_all"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a worker needs to build its verifier; plain data, so it pickles."""
+
+    pins: Mapping[str, Any] = field(default_factory=dict)
+    offline: bool = False
+    now: datetime | None = None
+    leeway: float = 60
+    suites: tuple[str, ...] | None = None
+    trust_embedded_keys: bool = False
+    refresh: bool = False
+    ca_bundle: str | None = None
+    allow_private_networks: bool = False
+    connect_to: tuple[tuple[str, int, str, int], ...] = ()
+    challenge: str | None = None
+    domain: str | None = None
+
+    def http_policy(self) -> HTTPPolicy:
+        return HTTPPolicy(
+            allow_private_networks=self.allow_private_networks,
+            verify=self.ca_bundle if self.ca_bundle is not None else True,
+            connect_to={(h, p): (a, ap) for h, p, a, ap in self.connect_to},
+        )
+
+    def verifier(self) -> Verifier:
+        suites = (
+            DEFAULT_SUITES
+            if self.suites is None
+            else tuple(suite_for(name) for name in self.suites)
+        )
+        return Verifier(
+            pins=self.pins,
+            http=self.http_policy(),
+            offline=self.offline,
+            now=self.now,
+            leeway=self.leeway,
+            suites=suites,
+            trust_embedded_keys=self.trust_embedded_keys,
+            refresh=self.refresh,
+        )
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input: a file to read, or bytes already read (standard input)."""
+
+    name: str
+    data: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """The report on one input and what the listing shows about it."""
+
+    input: str
+    report: VerificationReport
+    image: str | None = None
+    issuer_name: str | None = None
+    achievement: str | None = None
+    jwt_alg: str | None = None
+    seconds: float = 0.0
+    unreadable: bool = False
+
+    @property
+    def outcome(self) -> str:
+        """``verified``, ``failed``, ``indeterminate`` or ``unreadable``."""
+        if self.unreadable:
+            return "unreadable"
+        if self.report.verified:
+            return "verified"
+        statuses = {c.status for c in self.report.checks}
+        if Status.FAILED in statuses or Status.INDETERMINATE not in statuses:
+            return "failed"
+        return "indeterminate"
+
+
+def check_source(
+    verifier: Verifier, source: Source, challenge: str | None = None, domain: str | None = None
+) -> Result:
+    """Read, unbake and verify one input; every problem with its content is in the report."""
+    started = time.perf_counter()
+    data = source.data
+    if data is None:
+        try:
+            with open(source.name, "rb") as file:
+                data = file.read(MAX_INPUT_BYTES + 1)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            message = f"cannot read {source.name}: {reason}; check the path and its permissions"
+            check = Check("read", Status.INDETERMINATE, message, "INPUT_UNREADABLE")
+            report = VerificationReport(checks=(check,), input=source.name)
+            return Result(source.name, report, unreadable=True)
+    if len(data) > MAX_INPUT_BYTES:
+        message = f"the file is larger than {MAX_INPUT_BYTES} bytes: not a credential"
+        check = Check("parse", Status.FAILED, message, "RESOURCE_LIMIT_EXCEEDED")
+        return Result(source.name, VerificationReport(checks=(check,), input=source.name))
+    if not data.strip():
+        check = Check("parse", Status.FAILED, "the input is empty", "MALFORMED_CREDENTIAL")
+        return Result(source.name, VerificationReport(checks=(check,), input=source.name))
+    loaded = load(data)
+    if loaded.problem is not None:
+        problem = loaded.problem
+        check = Check("parse", Status.FAILED, problem.message, problem.code, problem.pointer)
+        report = VerificationReport(checks=(check,))
+    elif loaded.is_presentation:
+        report = verifier.check(loaded.payload, challenge=challenge, domain=domain)
+    else:
+        report = verifier.check(loaded.payload)
+    alg = loaded.jwt_header.get("alg") if loaded.jwt_header else None
+    return Result(
+        source.name,
+        dataclasses.replace(report, input=source.name),
+        loaded.image,
+        *_names(loaded),
+        jwt_alg=alg if isinstance(alg, str) else None,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def display_text(value: Any) -> str | None:
+    """A display string from a plain string, a language value object or a list of them."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return display_text(value.get("@value"))
+    if isinstance(value, list):
+        return next((t for t in map(display_text, value) if t), None)
+    return None
+
+
+def _names(loaded: Loaded) -> tuple[str | None, str | None]:
+    """(issuer name or id, achievement name) of a credential; holder and count of a VP."""
+    document = loaded.document
+    if document is None:
+        return None, None
+    types = document.get("type")
+    if "VerifiablePresentation" in (types if isinstance(types, list) else [types]):
+        presented = document.get("verifiableCredential")
+        count = len(presented) if isinstance(presented, list) else int(presented is not None)
+        holder = document.get("holder")
+        if isinstance(holder, Mapping):
+            holder = holder.get("id")
+        return display_text(holder), f"presentation of {count} credential(s)"
+    issuer = document.get("issuer")
+    name = (
+        display_text(issuer.get("name")) or display_text(issuer.get("id"))
+        if isinstance(issuer, Mapping)
+        else display_text(issuer)
+    )
+    subject = document.get("credentialSubject")
+    if isinstance(subject, list):
+        subject = subject[0] if subject else None
+    achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
+    title = display_text(achievement.get("name")) if isinstance(achievement, Mapping) else None
+    return name, title or display_text(document.get("name"))
+
+
+# -- workers --------------------------------------------------------------------------------
+
+_worker: tuple[Verifier, Settings] | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if hasattr(signal, "pthread_sigmask"):  # blocked since spawning: see _sigint_deferred
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _worker = settings.verifier(), settings
+
+
+@contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold Ctrl-C back while worker processes may be spawned.
+
+    A child inherits the blocked signal, so a Ctrl-C during its start-up cannot kill it with
+    a traceback before it ignores SIGINT; here the signal is delivered when this block ends.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _check_in_worker(source: Source) -> Result:
+    assert _worker is not None
+    verifier, settings = _worker
+    return check_source(verifier, source, settings.challenge, settings.domain)
+
+
+def run_all(
+    settings: Settings,
+    sources: Sequence[Source],
+    jobs: int,
+    on_result: Callable[[Result], None],
+) -> bool:
+    """Check every source, calling ``on_result`` in input order; True if Ctrl-C stopped it."""
+    if jobs <= 1 or len(sources) <= 1:
+        with settings.verifier() as verifier:
+            try:
+                for source in sources:
+                    on_result(check_source(verifier, source, settings.challenge, settings.domain))
+            except KeyboardInterrupt:
+                return True
+        return False
+    pool = ProcessPoolExecutor(
+        min(jobs, len(sources)),
+        multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(settings,),
+    )
+    in_flight: deque[Future[Result]] = deque()
+    interrupted = False
+    try:
+        for source in sources:
+            with _sigint_deferred():
+                in_flight.append(pool.submit(_check_in_worker, source))
+            if len(in_flight) >= 4 * jobs:
+                on_result(in_flight.popleft().result())
+        while in_flight:
+            on_result(in_flight.popleft().result())
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        pool.shutdown(wait=not interrupted, cancel_futures=True)
+    return interrupted
