@@ -429,3 +429,23 @@ def test_schema_warnings_are_opt_in(key: Ed25519Key) -> None:
     loud = microcred.check(signed, now=NOW, schema_warnings=True)
     assert loud.verified  # informative only
     assert any(w.pointer.startswith("/credentialSubject") for w in loud.warnings)
+
+
+def test_issue_refuses_a_did_key_method_of_another_key(key: Ed25519Key) -> None:
+    other = Ed25519Key.generate()
+    with pytest.raises(SigningError, match="names another key"):
+        microcred.issue(badge(other.did), key, verification_method=other.verification_method)
+
+
+def test_http_policies_pickle_for_worker_processes() -> None:
+    import pickle
+
+    policy = microcred.HTTPPolicy(connect_to={("issuer.example", 443): ("127.0.0.1", 8443)})
+    assert pickle.loads(pickle.dumps(policy)) == policy
+
+
+def test_jwt_algorithms_can_be_restricted(key: Ed25519Key) -> None:
+    token = microcred.issue_jwt(badge(key.did), key)
+    report = microcred.check(token, now=NOW, offline=True, jwt_algorithms={"RS256"})
+    assert report.check("proof").status is Status.FAILED
+    assert report.check("proof").code == "UNSUPPORTED_CRYPTOSUITE"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextvars
 import copy
+import dataclasses
 import ipaddress
 import socket
 import ssl
@@ -104,6 +105,16 @@ class HTTPPolicy:
             raise ValueError("HTTPPolicy: timeouts and max_bytes must be positive, counts >= 0")
         lowered = {(h.lower(), p): t for (h, p), t in self.connect_to.items()}
         object.__setattr__(self, "connect_to", MappingProxyType(lowered))
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Picklable (for batch worker processes) unless ``verify`` is an SSLContext."""
+        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        fields["connect_to"] = dict(self.connect_to)
+        return (_policy_from, (fields,))
+
+
+def _policy_from(fields: dict[str, Any]) -> HTTPPolicy:
+    return HTTPPolicy(**fields)
 
 
 def _fail(code: HTTPErrorCode, message: str) -> DocumentLoadError:

@@ -26,6 +26,16 @@ def _stamp(moment: datetime | str) -> str:
     return format_datetime(moment) if isinstance(moment, datetime) else moment
 
 
+def _check_key_matches(method: str, key: Ed25519Key) -> None:
+    """A did:key method names its key: refuse to sign with another one."""
+    if method.startswith("did:key:"):
+        named = Ed25519Key.from_did_key(method)
+        if named.public_jwk() != key.public_jwk():
+            raise SigningError(
+                f"{method} names another key than the one given: the proof could not verify"
+            )
+
+
 def _controller_of(method: str) -> str:
     return method.partition("#")[0]
 
@@ -87,6 +97,7 @@ def issue(
             f"{_controller_of(method)}: verifiers would reject it; set issuer to "
             f"{_controller_of(method)} or pass the verification_method the issuer publishes"
         )
+    _check_key_matches(method, key)
     try:
         chosen = suite_for(suite, DEFAULT_SUITES)
     except KeyError:

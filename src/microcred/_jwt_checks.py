@@ -21,7 +21,10 @@ def check_jwt_proof(run: Run) -> Check:
     assert run.jwt is not None
     try:
         found = verify_jwt_signature(
-            run.jwt, run.config.resolver, trust_embedded_keys=run.config.trust_embedded_keys
+            run.jwt,
+            run.config.resolver,
+            trust_embedded_keys=run.config.trust_embedded_keys,
+            allowed_algs=run.config.jwt_algorithms,
         )
     except MicrocredError as exc:
         exc.pointer = exc.pointer or "/proof"

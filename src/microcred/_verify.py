@@ -28,6 +28,7 @@ from ._checks import (
     run_check,
 )
 from ._http import HttpClient, HTTPPolicy
+from ._jose import SUPPORTED_ALGS
 from ._jwt import JwtCredential, decode_jwt_credential
 from ._jwt_checks import check_jwt_claims_step, check_jwt_issuer, check_jwt_proof
 from ._nested import check_nested, find_endorsements
@@ -64,6 +65,7 @@ class Verifier:
     ``offline=True``; ``pins`` (URL -> JSON document, ``None`` = not found) are consulted first.
     With ``refresh=True`` a credential offering a ``1EdTechCredentialRefresh`` service is
     fetched again from it, once, and the refreshed credential is what gets verified.
+    ``suites`` and ``jwt_algorithms`` (``RS256``, ``ES256``, ``EdDSA``) are what a proof may use.
     ``schema_warnings=True`` adds the type-inferred 1EdTech schema and the OB semantic rules,
     as warnings; the schemas a credential declares are always checked.
     ``resolver`` replaces key resolution entirely; ``suites`` are the accepted proof suites;
@@ -89,6 +91,7 @@ class Verifier:
         trust_embedded_keys: bool = False,
         max_fetches: int = 32,
         schema_warnings: bool = False,
+        jwt_algorithms: Iterable[str] = SUPPORTED_ALGS,
     ) -> None:
         suites = tuple(suites)
         # Kept so that batch workers can build an identical verifier in another process.
@@ -98,6 +101,8 @@ class Verifier:
         self.options["status_checkers"] = dict(status_checkers)
         self.trust_embedded_keys = trust_embedded_keys
         self.schema_warnings = schema_warnings
+        self.jwt_algorithms = frozenset(jwt_algorithms)
+        self.options["jwt_algorithms"] = self.jwt_algorithms
         self.refresh = refresh
         self.max_endorsement_depth = max_endorsement_depth
         self._policy = http or HTTPPolicy()
