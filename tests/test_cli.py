@@ -260,7 +260,8 @@ def test_verify_folder_json_output(tmp_path: Path, capsys: pytest.CaptureFixture
     code, document = run_json(capsys, str(BADGES), str(tampered), *NOW)
     assert code == 1
     reports = document["results"]
-    assert [r["verified"] for r in reports] == [True, True, True, False]
+    assert [r["verified"] for r in reports] == [True] * 5 + [False]
+    assert {r["image"] for r in reports} == {None, "png", "svg"}
     assert reports[-1]["input"] == str(tampered)
     assert reports[-1]["errors"][0]["code"] == "PROOF_VERIFICATION_ERROR"
 
@@ -928,7 +929,7 @@ def test_python_dash_m_and_version() -> None:
     assert done.stdout.startswith("microcred ")
     done = _subprocess("verify", str(BADGES), *NOW)
     assert done.returncode == 0, done.stderr
-    assert "3 verified" in done.stdout
+    assert "5 verified" in done.stdout
 
 
 def test_subprocess_exit_codes_json_and_junit(cases: Path, tmp_path: Path) -> None:
