@@ -23,25 +23,31 @@ def find_endorsements(document: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
     """(JSON Pointer, endorsement) for every endorsement in the document, outermost first.
 
     An endorsement's own endorsements are not listed here: they belong to its own verification.
+    The walk keeps paths as tuples; pointers are only spelled out for what is found.
     """
-    stack: list[tuple[str, Any]] = [("", document)]
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
     while stack:
-        pointer, node = stack.pop()
-        if isinstance(node, Mapping):
-            for key, value in node.items():
-                here = f"{pointer}/{escape(key)}"
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in reversed(node.items()):
                 if key in ENDORSEMENT_KEYS:
-                    items = value if isinstance(value, list) else [value]
-                    paths = (
-                        [f"{here}/{i}" for i in range(len(items))]
-                        if isinstance(value, list)
-                        else [here]
-                    )
-                    yield from zip(paths, items, strict=True)
-                else:
-                    stack.append((here, value))
+                    here = _pointer((*path, key))
+                    if isinstance(value, list):
+                        yield from ((f"{here}/{i}", item) for i, item in enumerate(value))
+                    else:
+                        yield here, value
+                elif isinstance(value, dict | list):
+                    stack.append(((*path, key), value))
         elif isinstance(node, list):
-            stack.extend((f"{pointer}/{i}", item) for i, item in reversed(list(enumerate(node))))
+            stack.extend(
+                ((*path, i), item)
+                for i, item in reversed(list(enumerate(node)))
+                if isinstance(item, dict | list)
+            )
+
+
+def _pointer(path: tuple[str | int, ...]) -> str:
+    return "".join(f"/{escape(str(step))}" for step in path)
 
 
 def _verdict(report: VerificationReport) -> Status:

@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from .errors import MalformedCredential, ResourceLimitExceeded
 
@@ -96,7 +96,34 @@ def require_object(value: Any, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> di
 
 
 def check_depth(value: Any, max_depth: int) -> None:
-    """Refuse nesting deeper than ``max_depth`` and non-JSON values, without recursion."""
+    """Refuse nesting deeper than ``max_depth`` and non-JSON values, without recursion.
+
+    This runs on every input, so the walk keeps no paths; the JSON Pointer of a problem is
+    worked out only once one is found.
+    """
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, depth = pop()
+        kind = type(node)
+        if kind is str or kind is int or kind is bool or node is None:
+            continue
+        if depth > max_depth or not (kind is dict or kind is list or kind is float):
+            _explain(value, max_depth)
+        if kind is dict:
+            for key, child in node.items():
+                if type(key) is not str:
+                    _explain(value, max_depth)
+                push((child, depth + 1))
+        elif kind is list:
+            for child in node:
+                push((child, depth + 1))
+        elif not math.isfinite(node):
+            _explain(value, max_depth)
+
+
+def _explain(value: Any, max_depth: int) -> NoReturn:
+    """The slow walk, with JSON Pointers, for an input known to hold a problem."""
     stack: list[tuple[Any, int, str]] = [(value, 0, "")]
     while stack:
         node, depth, pointer = stack.pop()
@@ -117,6 +144,7 @@ def check_depth(value: Any, max_depth: int) -> None:
             raise MalformedCredential("numbers must be finite", pointer=pointer)
         elif node is not None and not isinstance(node, str | int | float | bool):
             raise MalformedCredential(f"{type(node).__name__} is not a JSON value", pointer=pointer)
+    raise MalformedCredential("the document is not plain JSON")
 
 
 _JWS = r"\s*[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\s*"

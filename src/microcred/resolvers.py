@@ -11,6 +11,7 @@ itself: ``https://issuer.example#z6Mk…`` means "dereference me".
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -184,8 +185,12 @@ def dereference(method_id: str, fetch: Fetch) -> ResolvedKey:
     return ResolvedKey(_key(method, method_id), method_id, controller, relationships)
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve_did_key(method_id: str, /) -> ResolvedKey:
-    """``did:key`` methods: the DID document is derived from the DID itself; nothing is fetched."""
+    """``did:key`` methods: the DID document is derived from the DID itself; nothing is fetched.
+
+    Pure and immutable, so results are memoised (errors are not cached and raise again).
+    """
     base, _ = _split(method_id)
     if not base.startswith("did:key:"):
         raise KeyResolutionError(f"{method_id} is not a did:key verification method")

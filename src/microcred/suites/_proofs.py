@@ -168,7 +168,8 @@ def _proof_config(
 
 
 def _without_proof(document: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: copy.deepcopy(v) for k, v in document.items() if k != "proof"}
+    """A shallow view without ``proof``: canonicalisation only reads it."""
+    return {k: v for k, v in document.items() if k != "proof"}
 
 
 def add_proof(
@@ -210,7 +211,7 @@ def chain_input(
     if len(found) != len(wanted):
         missing = sorted(set(wanted) - {str(p.get("id")) for p in found})
         raise InvalidProof(f"previousProof names proofs that are not present: {missing}")
-    return {**_without_proof(unsecured), "proof": copy.deepcopy(found)}
+    return {**_without_proof(unsecured), "proof": list(found)}
 
 
 def verify_proof_value(
