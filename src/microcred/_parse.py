@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -29,6 +30,7 @@ class InputLimits:
 
 DEFAULT_INPUT_LIMITS = InputLimits()
 _MAX_INT_DIGITS = 4000  # below Python's own int conversion limit (4300)
+_MAX_NUMBER = int(sys.float_info.max)  # JSON-LD and JCS turn numbers into doubles
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -106,8 +108,12 @@ def check_depth(value: Any, max_depth: int) -> None:
     while stack:
         node, depth = pop()
         kind = type(node)
-        if kind is str or kind is int or kind is bool or node is None:
+        if kind is str or kind is bool or node is None:
             continue
+        if kind is int:
+            if -_MAX_NUMBER <= node <= _MAX_NUMBER:
+                continue
+            _explain(value, max_depth)
         if depth > max_depth or not (kind is dict or kind is list or kind is float):
             _explain(value, max_depth)
         if kind is dict:
@@ -142,6 +148,11 @@ def _explain(value: Any, max_depth: int) -> NoReturn:
             stack.extend((child, depth + 1, f"{pointer}/{i}") for i, child in enumerate(node))
         elif isinstance(node, float) and not math.isfinite(node):
             raise MalformedCredential("numbers must be finite", pointer=pointer)
+        elif isinstance(node, int) and not -_MAX_NUMBER <= node <= _MAX_NUMBER:
+            raise MalformedCredential(
+                "a number beyond the range of a double (I-JSON) cannot be signed or verified",
+                pointer=pointer,
+            )
         elif node is not None and not isinstance(node, str | int | float | bool):
             raise MalformedCredential(f"{type(node).__name__} is not a JSON value", pointer=pointer)
     raise MalformedCredential("the document is not plain JSON")

@@ -146,7 +146,7 @@ def _validator(file: str) -> Validator:
 
 def schema_for_types(types: Iterable[str]) -> str | None:
     """The published URL of the schema an object's ``type`` values call for, if any."""
-    given = set(types)
+    given = {t for t in types if isinstance(t, str)}
     return next((url for names, url in _BY_TYPE if given & set(names)), None)
 
 

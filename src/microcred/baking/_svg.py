@@ -99,6 +99,10 @@ class _Scan:
             parser.Parse(data, True)
         except expat.ExpatError as exc:
             raise MalformedCredential(f"not a well-formed SVG image: {exc}") from None
+        except (LookupError, ValueError):  # an encoding declaration Python does not know
+            raise MalformedCredential(
+                "the SVG image declares a text encoding that cannot be read; use UTF-8"
+            ) from None
         if self.root_start < 0:
             raise MalformedCredential("not an SVG image: no root element")
 

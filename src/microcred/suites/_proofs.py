@@ -206,7 +206,9 @@ def chain_input(
     """The document a proof covers: without proofs, or with the earlier proofs it chains to."""
     if previous is None:
         return _without_proof(unsecured)
-    wanted = [previous] if isinstance(previous, str) else list(previous)
+    wanted = [previous] if isinstance(previous, str) else previous
+    if not isinstance(wanted, list) or not all(isinstance(w, str) for w in wanted):
+        raise InvalidProof("previousProof must be a proof id or a list of proof ids")
     found = [p for p in proofs if isinstance(p, Mapping) and p.get("id") in wanted]
     if len(found) != len(wanted):
         missing = sorted(set(wanted) - {str(p.get("id")) for p in found})
