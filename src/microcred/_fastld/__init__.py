@@ -1,0 +1,107 @@
+"""The fast path of canonicalisation: JSON-LD expansion straight to quads, contexts processed once.
+
+:func:`to_quads` returns exactly the quads (up to blank node labels) that pyld's ``to_rdf``
+produces through :mod:`microcred._canon`, or raises :class:`Unsupported` for anything it does
+not handle with certainty; :mod:`microcred._canon` then takes the pyld path, which also raises
+every safe-mode error (undefined terms, relative IRIs, protected redefinitions, unknown
+contexts). The fast path never decides that a document is wrong.
+
+Processed contexts are kept per loader object (weakly: they go with the loader), built once from
+the documents the loader tags ``static`` (every bundled context) and reused by every call and
+thread; documents without that tag are loaded and processed again on each call, as pyld does.
+
+``MICROCRED_FASTLD=0`` in the environment, or ``microcred._fastld.enabled = False``, turns the
+fast path off (the benchmark's plain path, and tests that compare both paths).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import weakref
+from typing import Any
+
+from .._rdfc import CanonLimits, Quad
+from ..loaders import bundled_loader
+from ._context import Context
+from ._emit import Emitter
+from ._errors import Unsupported
+from ._process import Loader, Resolver
+
+__all__ = ["Unsupported", "enabled", "to_quads"]
+
+enabled: bool = os.environ.get("MICROCRED_FASTLD", "1").strip() not in ("0", "false", "no", "off")
+
+
+class _LoaderState:
+    """What one loader's static documents become: the root context and their definitions."""
+
+    def __init__(self) -> None:
+        self.root = Context({})
+        self.static: dict[str, tuple[Any, ...]] = {}
+
+
+_states: weakref.WeakKeyDictionary[Any, _LoaderState] = weakref.WeakKeyDictionary()
+_states_lock = threading.Lock()
+
+
+_bundled = _LoaderState()  # the default loader's, without a weak-dictionary look-up
+
+
+def _state_for(loader: Loader) -> _LoaderState:
+    if loader is bundled_loader:
+        return _bundled
+    with _states_lock:
+        try:
+            state = _states.get(loader)
+            if state is None:
+                state = _states[loader] = _LoaderState()
+            return state
+        except TypeError:  # not weak-referenceable: nothing outlives this call
+            return _LoaderState()
+
+
+_MAX_DEPTH = 100  # beyond this the emitter's recursion could approach Python's limit
+
+
+def _plain(value: Any, budget: int) -> bool:
+    """Whether ``value`` holds only exact JSON types, finite numbers, and nests within budget.
+
+    Stricter than :func:`microcred._parse.check_depth` (no subclasses), which runs, with its
+    JSON Pointers, only when this says no and the pyld path takes over.
+    """
+    if type(value) is dict:
+        items: Any = value.values()
+        if budget <= 0 and value:
+            return False
+        for key in value:
+            if type(key) is not str:
+                return False
+    elif type(value) is list:
+        items = value
+        if budget <= 0 and value:
+            return False
+    else:
+        return False
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is int or kind is bool or item is None:
+            continue
+        if kind is float:
+            if not math.isfinite(item):
+                return False
+        elif not _plain(item, budget - 1):
+            return False
+    return True
+
+
+def to_quads(document: Any, loader: Loader, limits: CanonLimits) -> list[Quad]:
+    """The dataset of ``document`` as quads, or :class:`Unsupported`."""
+    if not limits.max_depth <= _MAX_DEPTH or not _plain(document, limits.max_depth):
+        raise Unsupported("not plain JSON within the depth limit")
+    if type(document) is not dict:
+        raise Unsupported("not a JSON object")
+    state = _state_for(loader)
+    resolver = Resolver(loader, state.root, state.static)
+    return Emitter(resolver, limits).document(document)
