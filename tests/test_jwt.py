@@ -548,7 +548,16 @@ def test_claim_without_counterpart_warns(ed_key: Ed25519Key) -> None:
     assert [(w.code, w.pointer) for w in warnings] == [("JWT_CLAIM_UNMAPPED", "/exp")]
 
 
-@pytest.mark.parametrize("value", ["1704067200", True, None, [1], 10**400])
+def test_numeric_date_beyond_a_double_is_refused_on_decoding(ed_key: Ed25519Key) -> None:
+    token = resign(
+        issue_jwt(credential(ed_key.did), ed_key), ed_key, claims=lambda c: {**c, "nbf": 10**400}
+    )
+    with pytest.raises(MalformedCredential, match="range of a double") as info:
+        decode_jwt_credential(token)
+    assert info.value.pointer == "/nbf"
+
+
+@pytest.mark.parametrize("value", ["1704067200", True, None, [1]])
 def test_numeric_date_must_be_a_number(ed_key: Ed25519Key, value: Any) -> None:
     token = issue_jwt(credential(ed_key.did), ed_key)
     decoded = decode_jwt_credential(resign(token, ed_key, claims=lambda c: {**c, "nbf": value}))

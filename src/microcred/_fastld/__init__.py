@@ -11,12 +11,19 @@ the documents the loader tags ``static`` (every bundled context) and reused by e
 thread; documents without that tag are loaded and processed again on each call, as pyld does.
 
 ``MICROCRED_FASTLD=0`` in the environment, or ``microcred._fastld.enabled = False``, turns the
-fast path off (the benchmark's plain path, and tests that compare both paths).
+fast path off (the benchmark's plain path, and tests that compare both paths). One exception
+only crosses the boundary besides :class:`Unsupported`: the ``max_quads`` limit, raised as the
+:mod:`microcred._rdfc` error before a huge dataset is built.
+
+Modules: ``_context`` (active contexts, term definitions, IRI expansion), ``_terms`` (Create Term
+Definition), ``_process`` (Context Processing, remote contexts, memoised transitions), ``_emit``
+(expansion to quads), ``_values`` and ``_literal`` (value objects, RDF literals, JSON literals).
+Written from the JSON-LD 1.1 Processing Algorithms; pyld's choices are followed where they
+decide the bytes (it is the reference the differential tests compare against).
 """
 
 from __future__ import annotations
 
-import math
 import os
 import threading
 import weakref
@@ -27,7 +34,7 @@ from ..loaders import bundled_loader
 from ._context import Context
 from ._emit import Emitter
 from ._errors import Unsupported
-from ._process import Loader, Resolver
+from ._process import Loader, Resolver, plain_json
 
 __all__ = ["Unsupported", "enabled", "to_quads"]
 
@@ -65,40 +72,9 @@ def _state_for(loader: Loader) -> _LoaderState:
 _MAX_DEPTH = 100  # beyond this the emitter's recursion could approach Python's limit
 
 
-def _plain(value: Any, budget: int) -> bool:
-    """Whether ``value`` holds only exact JSON types, finite numbers, and nests within budget.
-
-    Stricter than :func:`microcred._parse.check_depth` (no subclasses), which runs, with its
-    JSON Pointers, only when this says no and the pyld path takes over.
-    """
-    if type(value) is dict:
-        items: Any = value.values()
-        if budget <= 0 and value:
-            return False
-        for key in value:
-            if type(key) is not str:
-                return False
-    elif type(value) is list:
-        items = value
-        if budget <= 0 and value:
-            return False
-    else:
-        return False
-    for item in items:
-        kind = type(item)
-        if kind is str or kind is int or kind is bool or item is None:
-            continue
-        if kind is float:
-            if not math.isfinite(item):
-                return False
-        elif not _plain(item, budget - 1):
-            return False
-    return True
-
-
 def to_quads(document: Any, loader: Loader, limits: CanonLimits) -> list[Quad]:
     """The dataset of ``document`` as quads, or :class:`Unsupported`."""
-    if not limits.max_depth <= _MAX_DEPTH or not _plain(document, limits.max_depth):
+    if not limits.max_depth <= _MAX_DEPTH or not plain_json(document, limits.max_depth):
         raise Unsupported("not plain JSON within the depth limit")
     if type(document) is not dict:
         raise Unsupported("not a JSON object")

@@ -11,8 +11,6 @@ it is a value object or a bare reference), property-scoped contexts apply after 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Hashable, Iterator
 from typing import Any
 
 from .._rdfc import CanonLimits, Quad, _over
@@ -31,21 +29,13 @@ from ._literal import (
     string_literal,
 )
 from ._process import Resolver
+from ._values import context_key, flat, value_object
 
 __all__ = ["Emitter"]
 
 _new = tuple.__new__  # builds a Quad without the keyword-handling constructor
 
 _VALUE_KEYS = frozenset(("@value", "@type", "@language"))
-
-
-def _context_key(local: Any) -> Hashable:
-    """Memo key of an embedded ``@context``: its URLs, or its exact JSON text."""
-    if isinstance(local, str):
-        return ("u", local)
-    if isinstance(local, list) and all(isinstance(item, str) for item in local):
-        return ("u", tuple(local))
-    return ("j", json.dumps(local, ensure_ascii=False))
 
 
 class Emitter:
@@ -110,7 +100,7 @@ class Emitter:
         if "@context" in element:
             local = element["@context"]
             active = resolver.apply(
-                active, _context_key(local), local, override=False, propagate=True
+                active, context_key(local), local, override=False, propagate=True
             )
         type_scoped, type_key = active, None
         types: list[Any] = []
@@ -151,7 +141,7 @@ class Emitter:
         if "@value" in keywords:
             if properties or not keywords.keys() <= _VALUE_KEYS or len(element) > 2:
                 raise Unsupported("value object shape")
-            return self._value(type_scoped, keywords, prop is None)
+            return value_object(type_scoped, keywords, prop is None)
         if "@id" in keywords:
             ident = keywords["@id"]
             if not isinstance(ident, str) or len(keywords) > 1 + (type_key is not None):
@@ -172,35 +162,6 @@ class Emitter:
             self._check_size()
         return subject
 
-    def _value(self, ctx: Context, keywords: dict[str, Any], top: bool) -> str | None:
-        """An explicit value object: ``@value`` with an optional ``@type`` or ``@language``."""
-        value, language = keywords["@value"], keywords.get("@language")
-        if isinstance(value, dict | list) or top:
-            raise Unsupported("value object")
-        if language is not None:
-            if "@type" in keywords or not isinstance(language, str):
-                raise Unsupported("language-tagged value object")
-            language = language.lower()
-        datatype = None
-        if "@type" in keywords:
-            raw = keywords["@type"]
-            if not isinstance(raw, str):
-                raise Unsupported("value object @type")
-            datatype = expand_vocab(ctx, raw)
-            if datatype is None or datatype in KEYWORDS or not is_absolute(datatype):
-                raise Unsupported("value object datatype")
-            if datatype.startswith("_:"):
-                raise Unsupported("blank node datatype")
-        if value is None:
-            return None
-        if language is not None:
-            if not isinstance(value, str):
-                raise Unsupported("language-tagged non-string")
-            return language_literal(value, language)
-        if isinstance(value, str):
-            return string_literal(value, datatype)
-        return native_literal(value, datatype)
-
     def _property(
         self,
         active: Context,
@@ -218,7 +179,7 @@ class Emitter:
             token = self._string(active, term, value)
             quads.append(_new(Quad, (subject, predicate, token, graph)))
         else:
-            for item in _flat(value):
+            for item in flat(value):
                 found = self._one(active, key, term, item, graph)
                 if found is not None:
                     quads.append(_new(Quad, (subject, predicate, found, graph)))
@@ -263,7 +224,7 @@ class Emitter:
                 items = [token]
             quads.append(Quad(subject, predicate, self._list(items, graph), graph))
         elif term.is_graph:
-            for item in _flat(value):
+            for item in flat(value):
                 if not isinstance(item, dict):
                     raise Unsupported("non-object in a @graph container")
                 name = self.blank()
@@ -272,7 +233,7 @@ class Emitter:
                     raise Unsupported("value object in a @graph container")
                 quads.append(Quad(subject, predicate, name, graph))
         else:
-            for item in _flat(value):
+            for item in flat(value):
                 token = self._one(ctx, key, inner, item, graph)
                 if token is not None:
                     quads.append(Quad(subject, predicate, token, graph))
@@ -337,15 +298,3 @@ def _key(ctx: Context, key: str) -> tuple[Term | None, str, str | None]:
     if len(ctx.keys) < 4096:
         ctx.keys[key] = entry
     return entry
-
-
-def _flat(value: Any) -> Iterator[Any]:
-    """The non-null items of a value, nested arrays flattened (as expansion does)."""
-    if isinstance(value, list):
-        for item in value:
-            if isinstance(item, list):
-                yield from _flat(item)
-            elif item is not None:
-                yield item
-    elif value is not None:
-        yield value

@@ -11,157 +11,57 @@ every error case raise :class:`Unsupported`: the pyld path then raises the prope
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Hashable
 from typing import Any, Final
 
-from ._context import KEYWORDS, MISSING, Context, Term, expand
+from ._context import Context, expand
 from ._errors import Unsupported
-from ._literal import is_absolute
+from ._terms import Builder
 
-__all__ = ["Loader", "Resolver"]
+__all__ = ["Loader", "Resolver", "plain_json"]
 
-_TERM_KEYS: Final = frozenset(("@id", "@type", "@container", "@context", "@language", "@prefix"))
-_TERM_KEYS_REFUSED: Final = frozenset(("@reverse", "@index", "@nest", "@direction"))
-_CONTAINERS: Final = frozenset(
-    (("@set",), ("@list",), ("@graph",), ("@graph", "@set"), ("@set", "@graph"))
-)
 _CONTEXT_KEYS: Final = frozenset(("@version", "@vocab", "@language", "@propagate", "@protected"))
-_GEN_DELIMS: Final = frozenset(":/?#[]@")
-_IRI_LIKE_TERM = re.compile(r".*(?::[^:]|/)")
 _CONTEXT_URL = re.compile(
     r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?"
 )
 _MAX_CONTEXT_URLS: Final = 10  # pyld's limit on URLs dereferenced while resolving one context
 _MEMO_LIMIT: Final = 512
+_MAX_DEPTH: Final = 100  # nesting of a loaded context document; pyld sets no limit
 Loader = Callable[[str, dict[str, Any]], Any]
 
 
-class _Builder:
-    """A context under construction from one context definition (Create Term Definition)."""
+def plain_json(value: Any, budget: int) -> bool:
+    """Whether ``value`` (an object or array) holds only exact JSON types and finite numbers,
+    nested at most ``budget`` levels below it.
 
-    def __init__(self, resolver: Resolver, base: Context, local: dict[str, Any]) -> None:
-        self.resolver, self.local = resolver, local
-        self.terms = dict(base.terms)
-        self.vocab, self.language, self.previous = base.vocab, base.language, base.previous
-        self.defined: dict[str, bool] = {}
-        self.protected = False
-
-    def freeze(self) -> Context:
-        return Context(dict(self.terms), self.vocab, self.language, self.previous)
-
-    def create(self, term: str, *, override: bool) -> None:
-        defined = self.defined
-        if term in defined:
-            if defined[term]:
-                return
-            raise Unsupported(f"cyclic definition of {term!r}")
-        defined[term] = False
-        if term.startswith("@") or not term or term == "_uuid":
-            raise Unsupported(f"term {term!r}")
-        previous = self.terms.pop(term, None)
-        value = self.local[term]
-        simple = value is None or isinstance(value, str)
-        if simple:
-            value = {"@id": value}
-        if not isinstance(value, dict):
-            raise Unsupported(f"term definition of {term!r} is not an object")
-        if not value.keys() <= _TERM_KEYS | {"@protected"} or value.keys() & _TERM_KEYS_REFUSED:
-            raise Unsupported(f"term definition of {term!r} uses unsupported keys")
-        colon = term.find(":")
-        iri: str | Any | None = MISSING
-        prefix = False
-        if "@id" in value:
-            given = value["@id"]
-            if given is None:
-                iri = None
-            elif not isinstance(given, str) or (given.startswith("@") and given not in KEYWORDS):
-                raise Unsupported(f"@id of {term!r}")
-            elif given != term:
-                iri = expand(self, given, True, self)
-                if iri is None or not (is_absolute(iri) or iri in KEYWORDS):
-                    raise Unsupported(f"IRI mapping of {term!r}")
-                if _IRI_LIKE_TERM.match(term):
-                    if "\n" in term:
-                        raise Unsupported("newline in a term")
-                    self.defined = {**defined, term: True}  # pyld probes on a copy
-                    same = expand(self, term, True, self) == iri
-                    self.defined = defined
-                    if not same:
-                        raise Unsupported(f"IRI-like term {term!r} maps elsewhere")
-                prefix = (
-                    simple
-                    and colon <= 0
-                    and (iri.startswith("_:") or (iri[-1:] in _GEN_DELIMS and "\n" not in iri))
-                )
-        if iri is MISSING:
-            if colon > 0:
-                head = term[:colon]
-                if head in self.local:
-                    self.create(head, override=False)
-                mapping = self.terms.get(head)
-                if mapping is not None:
-                    if mapping.iri is None:
-                        raise Unsupported(f"prefix {head!r} of {term!r} has no IRI")
-                    iri = mapping.iri + term[colon + 1 :]
-                else:
-                    iri = term
-            elif self.vocab is None or "/" in term:
-                raise Unsupported(f"term {term!r} without an IRI")
-            else:
-                iri = self.vocab + term
-        marked = value.get("@protected", MISSING)
-        if marked is not MISSING and not isinstance(marked, bool):
-            raise Unsupported("@protected is not a boolean")
-        protected = marked is True or (self.protected and marked is not False)
-        type_: Any = MISSING
-        if "@type" in value:
-            type_ = value["@type"]
-            if not isinstance(type_, str):
-                raise Unsupported(f"type mapping of {term!r}")
-            if type_ not in ("@id", "@vocab", "@json", "@none"):
-                type_ = expand(self, type_, True, self)
-                if type_ is None or not is_absolute(type_) or type_.startswith("_:"):
-                    raise Unsupported(f"type mapping of {term!r}")
-        container: Any = MISSING
-        if "@container" in value:
-            raw = value["@container"]
-            container = tuple(raw) if isinstance(raw, list) else (raw,)
-            if not all(isinstance(c, str) for c in container) or container not in _CONTAINERS:
-                raise Unsupported(f"container {raw!r}")
-        scoped: Any = MISSING
-        if "@context" in value:
-            scoped = False if value["@context"] is None else value["@context"]
-        language: Any = MISSING
-        if "@language" in value and "@type" not in value:
-            language = value["@language"]
-            if language is not None:
-                if not isinstance(language, str):
-                    raise Unsupported("language mapping is not a string")
-                language = language.lower()
-        if "@prefix" in value:
-            flag = value["@prefix"]
-            if re.match(r".*[:/]", term) or iri in KEYWORDS or not isinstance(flag, bool):
-                raise Unsupported(f"@prefix on {term!r}")
-            prefix = flag
-        if iri in ("@context", "@preserve"):
-            raise Unsupported("@context or @preserve aliased")
-        new = Term(
-            iri=iri,
-            prefix=prefix,
-            has_colon=colon > 0,
-            protected=protected,
-            type_=type_,
-            container=container,
-            context=scoped,
-            language=language,
-        )
-        if previous is not None and previous.protected and not override:
-            if new.key != previous.key:
-                raise Unsupported(f"protected term {term!r} redefined")
-            new.protected = True
-        self.terms[term] = new
-        defined[term] = True
+    For documents it is stricter than :func:`microcred._parse.check_depth` (no subclasses), which
+    runs, with its JSON Pointers, only when this says no and the pyld path takes over.
+    """
+    if type(value) is dict:
+        items: Any = value.values()
+        if budget <= 0 and value:
+            return False
+        for key in value:
+            if type(key) is not str:
+                return False
+    elif type(value) is list:
+        items = value
+        if budget <= 0 and value:
+            return False
+    else:
+        return False
+    for item in items:
+        kind = type(item)
+        if kind is str or kind is int or kind is bool or item is None:
+            continue
+        if kind is float:
+            if not math.isfinite(item):
+                return False
+        elif not plain_json(item, budget - 1):
+            return False
+    return True
 
 
 class Resolver:
@@ -255,8 +155,10 @@ class Resolver:
         if not isinstance(remote, dict) or "contextUrl" not in remote or remote["contextUrl"]:
             raise Unsupported("loader result")
         document = remote.get("document")
-        if not isinstance(document, dict) or "@context" not in document:
+        if type(document) is not dict or "@context" not in document:
             raise Unsupported("remote context document")
+        if not plain_json(document, _MAX_DEPTH):
+            raise Unsupported("remote context document is not plain JSON")
         context = document["@context"]
         items = tuple(context) if isinstance(context, list) else (context,)
         if remote.get("tag") == "static":
@@ -268,7 +170,7 @@ class Resolver:
 
     def _define(self, base: Context, local: dict[str, Any], override: bool) -> Context:
         """One context definition (steps 5.5 to 5.13) applied to ``base``."""
-        builder = _Builder(self, base, local)
+        builder = Builder(base, local)
         if "@version" in local:
             version = local["@version"]
             if type(version) is not float or version != 1.1:
