@@ -27,6 +27,7 @@ from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
 from . import _fastld, _rdfc
+from ._lossless import scan_for_pyld
 from ._parse import check_depth
 from ._rdfc import DEFAULT_LIMITS, CanonLimits, Quad
 from .errors import MalformedCredential, MicrocredError, UndefinedTerm
@@ -119,6 +120,17 @@ def _find_value(document: Any, value: str, keys: tuple[str, ...]) -> str:
     return next((p for p, k in hits if k in keys), hits[0][0] if hits else "")
 
 
+class _ActiveContext(dict[str, Any]):
+    """An active context that takes ``{"@language": null}`` when no language was set.
+
+    pyld runs ``del context["@language"]`` (likewise ``@vocab``, ``@direction``) on a null
+    reset, a KeyError when there was nothing to reset; JSON-LD makes it a no-op.
+    """
+
+    def __delitem__(self, key: str) -> None:
+        self.pop(key, None)
+
+
 class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
     """pyld's processor with safe mode: dropped properties and relative IRIs raise."""
 
@@ -126,6 +138,12 @@ class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
         super().__init__(on_property_dropped=self._dropped)
         self.document = document
         self.checked = False
+
+    def _get_initial_context(self, options: Any) -> _ActiveContext:
+        return _ActiveContext(super()._get_initial_context(options))
+
+    def _clone_active_context(self, active_ctx: Any) -> _ActiveContext:
+        return _ActiveContext(super()._clone_active_context(active_ctx))
 
     def _dropped(self, expanded: str | None) -> None:
         try:
@@ -256,20 +274,31 @@ def _pyld_errors() -> Iterator[None]:
         raise
     except (jsonld.JsonLdError, ValueError) as exc:
         raise _translate(exc) from None
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:  # a pyld bug: fail closed
+        raise MalformedCredential(
+            f"the JSON-LD processor failed on this document ({type(exc).__name__}: {exc}); "
+            "it cannot be canonicalised, so its proof cannot be checked"
+        ) from None
 
 
-def _options(loader: DocumentLoader) -> dict[str, Any]:
-    resolver = ContextResolver(_cache_for(loader), loader)
+def _options(loader: DocumentLoader, *, private_cache: bool = False) -> dict[str, Any]:
+    cache = _Cache() if private_cache else _cache_for(loader)
+    resolver = ContextResolver(cache, loader)
     return {"base": None, "documentLoader": loader, "contextResolver": resolver}
 
 
-def _prepare(document: Mapping[str, Any], limits: CanonLimits) -> dict[str, Any]:
+def _prepare(document: Mapping[str, Any], limits: CanonLimits) -> tuple[dict[str, Any], Any]:
+    """The document as a dict, checked for depth and for what pyld would lose; its options.
+
+    An inline ``@import`` makes pyld update the imported context's cached document in place,
+    so such a document gets a context cache of its own.
+    """
     if not isinstance(document, Mapping):
         raise MalformedCredential(
             f"a JSON-LD document must be a JSON object, not {type(document).__name__}"
         )
     check_depth(document, limits.max_depth)
-    return dict(document)
+    return dict(document), scan_for_pyld(document).imports
 
 
 def expand(
@@ -279,9 +308,11 @@ def expand(
     limits: CanonLimits = DEFAULT_LIMITS,
 ) -> list[dict[str, Any]]:
     """JSON-LD expansion in safe mode (see the module docstring)."""
-    doc = _prepare(document, limits)
+    doc, imports = _prepare(document, limits)
     with _pyld_errors():
-        result: list[dict[str, Any]] = _Processor(doc).expand(doc, _options(loader))
+        result: list[dict[str, Any]] = _Processor(doc).expand(
+            doc, _options(loader, private_cache=imports)
+        )
     return result
 
 
@@ -310,12 +341,13 @@ def to_dataset(
             return _fastld.to_quads(document, loader, limits)
         except _fastld.Unsupported:
             pass
-    doc = _prepare(document, limits)
+    doc, imports = _prepare(document, limits)
     processor = _Processor(doc)
+    options = _options(loader, private_cache=imports)
     with _pyld_errors():
-        dataset = processor.to_rdf(doc, _options(loader))
+        dataset = processor.to_rdf(doc, options)
         if not processor.checked:  # pyld stopped calling self.expand: check separately
-            processor.expand(doc, _options(loader))
+            processor.expand(doc, options)
     quads: list[Quad] = []
     for graph, triples in dataset.items():
         kind = "blank node" if graph.startswith("_:") else "IRI"

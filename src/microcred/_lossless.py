@@ -1,0 +1,120 @@
+"""What pyld would silently lose: refuse it before pyld sees the document.
+
+Safe mode reports undefined terms, but JSON-LD expansion also ignores some keywords where they
+do not belong (``@base`` or ``@version`` in a node object, a bare ``@language``, ``@set`` beside
+properties), and RDF has no place for ``@index`` or for a string floating in ``@graph``. Text
+put there would be unsigned yet travel with a verified credential, so it is refused here as
+data loss. The fast path (:mod:`microcred._fastld`) never accepts these constructs; this scan
+guards the documents it hands to pyld, and also bounds pyld's cost on long arrays, which is
+quadratic in their length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ResourceLimitExceeded, UndefinedTerm
+
+__all__ = ["PYLD_ARRAY_WORK", "Scan", "scan_for_pyld"]
+
+# Keywords that carry content into RDF where they appear as keys of a node, value, list or set
+# object; every other keyword (and every keyword-like key, which JSON-LD ignores) loses it.
+_CARRIED = frozenset(
+    {"@context", "@id", "@type", "@graph", "@included", "@reverse", "@nest", "@value"}
+    | {"@language", "@direction", "@list", "@set"}
+)
+_KEYWORD_FORM = re.compile(r"@[A-Za-z]+")
+_VALUE_OR_LIST = ("@value", "@list", "@set")
+
+# pyld compares each new array element with the ones before it: an array of n elements costs
+# about n² comparisons (10,000 tags take some 25 s). The sum of n² over a document's arrays is
+# bounded here: 2,000,000 is an array of ~1,400 elements, well under a second.
+PYLD_ARRAY_WORK = 2_000_000
+
+
+@dataclass
+class Scan:
+    """What the scan learnt: whether an inline context imports another (``@import``)."""
+
+    imports: bool = False
+
+
+def _escape(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def _context_aliases(context: Any, scan: Scan, aliases: set[str]) -> None:
+    """Note terms that alias a keyword losing content, and whether a context uses @import."""
+    stack = [context]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, Mapping):
+            scan.imports = scan.imports or "@import" in item
+            for term, definition in item.items():
+                target = definition.get("@id") if isinstance(definition, Mapping) else definition
+                if isinstance(target, str) and target.startswith("@") and target not in _CARRIED:
+                    aliases.add(term)
+                if isinstance(definition, Mapping):
+                    stack.append(definition.get("@context"))
+
+
+def _lost(key: str, pointer: str, why: str) -> UndefinedTerm:
+    return UndefinedTerm(
+        f"{key!r} {why}, so what it holds would not be signed; remove it", pointer=pointer
+    )
+
+
+def _check_object(node: Mapping[str, Any], pointer: str, aliases: set[str]) -> None:
+    if "@value" in node:
+        return
+    for key in node:
+        here = f"{pointer}/{_escape(key)}"
+        if key in aliases:
+            raise _lost(key, here, "is an alias of a keyword that JSON-LD ignores here")
+        if key == "@index":
+            raise _lost(key, here, "is not carried into RDF")
+        if key == "@language" or (_KEYWORD_FORM.fullmatch(key) and key not in _CARRIED):
+            raise _lost(key, here, "is a keyword that JSON-LD ignores in a node object")
+        if key in ("@set", "@list") and len(node) > 1:
+            raise _lost(key, here, "cannot stand beside other keys")
+    graph = node.get("@graph")
+    for index, item in enumerate(graph if isinstance(graph, list) else [graph]):
+        if item is not None and not (
+            isinstance(item, Mapping) and not any(k in item for k in _VALUE_OR_LIST)
+        ):
+            raise _lost("@graph", f"{pointer}/@graph/{index}", "holds a value, not a node")
+
+
+def scan_for_pyld(document: Mapping[str, Any], array_work: int = PYLD_ARRAY_WORK) -> Scan:
+    """Raise on content that pyld would drop unsigned; bound pyld's work on arrays."""
+    scan = Scan()
+    aliases: set[str] = set()
+    work = 0
+    stack: list[tuple[Any, str]] = [(document, "")]
+    objects: list[tuple[Mapping[str, Any], str]] = []
+    while stack:
+        item, pointer = stack.pop()
+        if isinstance(item, Mapping):
+            objects.append((item, pointer))
+            for key, value in item.items():
+                if key == "@context":
+                    _context_aliases(value, scan, aliases)
+                elif key != "@value":
+                    stack.append((value, f"{pointer}/{_escape(key)}"))
+        elif isinstance(item, list):
+            work += len(item) * len(item)
+            stack.extend((child, f"{pointer}/{i}") for i, child in enumerate(item))
+    if work > array_work:
+        raise ResourceLimitExceeded(
+            "the document's arrays are too long for the general JSON-LD processor, which it "
+            "needs for a construct the fast path does not handle (an inline @base, @import or "
+            "@direction context, for one); remove that construct or shorten the arrays"
+        )
+    for node, pointer in objects:
+        _check_object(node, pointer, aliases)
+    return scan
