@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Run",
     "as_list",
+    "check_conformance",
     "check_issuer",
     "check_proofs",
     "check_validity",
@@ -104,6 +105,34 @@ def issuer_id(document: Mapping[str, Any], field: str = "issuer") -> str | None:
     if isinstance(party, Mapping):
         party = party.get("id")
     return party if isinstance(party, str) else None
+
+
+VC_CONTEXTS = ("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/2018/credentials/v1")
+
+
+def check_conformance(document: Mapping[str, Any], expected_type: str) -> None:
+    """The VC data model rules that the signature cannot vouch for; raise on the first broken.
+
+    A proof over RDF is blind to @context order, and a JCS proof to the meaning of ``type``:
+    a validly signed document that is not a conforming credential (or presentation) is still
+    refused, by the verifier as by :func:`microcred.issue`.
+    """
+    contexts = document.get("@context")
+    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
+    if first not in VC_CONTEXTS:
+        raise MalformedCredential(
+            f"@context must start with {VC_CONTEXTS[0]} (or the VC 1.1 context)",
+            pointer="/@context",
+        )
+    if expected_type not in as_list(document.get("type")):
+        raise MalformedCredential(f"type must include {expected_type!r}", pointer="/type")
+    if expected_type == "VerifiableCredential":
+        if issuer_id(document) is None:
+            raise MalformedCredential(
+                "issuer is required: a URL or an object with an id", pointer="/issuer"
+            )
+        if "credentialSubject" not in document:
+            raise MalformedCredential("credentialSubject is required", pointer="/credentialSubject")
 
 
 def check_proofs(run: Run) -> Check:
@@ -293,6 +322,7 @@ def check_schema(run: Run) -> Check:
     ``schema_warnings``, the schema inferred from the credential's type and the OB semantic
     rules are checked too and reported as warnings (they cost more than the signature check).
     """
+    check_conformance(run.document, "VerifiableCredential")
     declared = validate_schema(run.document, inferred=False)
     informative = []
     if run.config.schema_warnings:

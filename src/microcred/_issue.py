@@ -8,18 +8,16 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from ._checks import issuer_id
+from ._checks import VC_CONTEXTS, check_conformance, issuer_id
 from ._parse import require_object
 from ._time import format_datetime, utc_now
-from .errors import MalformedCredential, SigningError
+from .errors import SigningError
 from .keys import Ed25519Key
 from .loaders import DocumentLoader, bundled_loader
 from .suites import DEFAULT_SUITES, ProofOptions, add_proof, suite_for
 from .suites._proofs import Processing
 
 __all__ = ["issue", "sign_presentation"]
-
-VC_CONTEXTS = ("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/2018/credentials/v1")
 
 
 def _stamp(moment: datetime | str) -> str:
@@ -38,27 +36,6 @@ def _check_key_matches(method: str, key: Ed25519Key) -> None:
 
 def _controller_of(method: str) -> str:
     return method.partition("#")[0]
-
-
-def _check_conformance(document: Mapping[str, Any], expected_type: str) -> None:
-    """The VC data model rules a verifier will apply; raise MalformedCredential on the first."""
-    contexts = document.get("@context")
-    first = contexts[0] if isinstance(contexts, list) and contexts else contexts
-    if first not in VC_CONTEXTS:
-        raise MalformedCredential(
-            f"@context must start with {VC_CONTEXTS[0]} (or the VC 1.1 context)",
-            pointer="/@context",
-        )
-    types = document.get("type")
-    if expected_type not in (types if isinstance(types, list) else [types]):
-        raise MalformedCredential(f"type must include {expected_type!r}", pointer="/type")
-    if expected_type == "VerifiableCredential":
-        if issuer_id(document) is None:
-            raise MalformedCredential(
-                "issuer is required: a URL or an object with an id", pointer="/issuer"
-            )
-        if "credentialSubject" not in document:
-            raise MalformedCredential("credentialSubject is required", pointer="/credentialSubject")
 
 
 def issue(
@@ -89,7 +66,7 @@ def issue(
     expected_type = (
         "VerifiablePresentation" if proof_purpose == "authentication" else "VerifiableCredential"
     )
-    _check_conformance(document, expected_type)
+    check_conformance(document, expected_type)
     method = verification_method or key.verification_method
     if expected_type == "VerifiableCredential" and _controller_of(method) != issuer_id(document):
         raise SigningError(

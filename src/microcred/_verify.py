@@ -266,6 +266,17 @@ class Verifier:
         types = tuple(t for t in as_list(document.get("type")) if isinstance(t, str))
         nested = partial(self._check_nested, depth=depth + 1)
         parsed = Check("parse", Status.PASSED, "a JSON object" if jwt is None else "a VC-JWT")
+        if "VerifiablePresentation" in types and depth > 0:
+            # an endorsement or a presented credential must be a credential: a presentation
+            # there would pass with its own challenge unchecked
+            refused = Check(
+                "parse",
+                Status.FAILED,
+                "a presentation where a credential is expected; present or endorse credentials",
+                MalformedCredential.code,
+                "/type",
+            )
+            return VerificationReport(checks=(refused,), types=types)
         if "VerifiablePresentation" in types:
             run = Run(
                 self,
