@@ -306,7 +306,8 @@ def test_vcdm_1_1_vc_claim_form(ec_key: ECKey) -> None:
     ("claims", "reason"),
     [
         ({"vc": "text"}, "'vc' claim must be a JSON object"),
-        ({"vc": {}, "@context": [V2]}, "the only credential"),
+        ({"vc": {}, "@context": [V2]}, "the only document"),
+        ({"vc": {}, "vp": {}}, "the only document"),
     ],
 )
 def test_vc_claim_malformed(claims: dict[str, Any], reason: str, ec_key: ECKey) -> None:

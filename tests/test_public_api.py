@@ -63,6 +63,7 @@ EXPECTED = {
     "new_badge",
     "validate_schema",
     "sign_presentation",
+    "sign_presentation_jwt",
     "ECKey",
     "RSAKey",
     "Key",

@@ -6,7 +6,7 @@ The public API is re-exported here; everything else is internal.
 from __future__ import annotations
 
 from ._http import HTTPPolicy
-from ._issue import issue, sign_presentation
+from ._issue import issue, sign_presentation, sign_presentation_jwt
 from ._jwt import issue_jwt
 from ._schema import validate_schema
 from ._verify import Verifier, check, verify
@@ -116,6 +116,7 @@ __all__ = [
     "new_badge",
     "resolve_did_key",
     "sign_presentation",
+    "sign_presentation_jwt",
     "validate_schema",
     "verify",
 ]

@@ -9,15 +9,16 @@ from datetime import datetime
 from typing import Any
 
 from ._checks import VC_CONTEXTS, check_conformance, issuer_id
+from ._jwt import issue_jwt
 from ._parse import require_object
 from ._time import format_datetime, utc_now
 from .errors import SigningError
-from .keys import Ed25519Key
+from .keys import Ed25519Key, Key
 from .loaders import DocumentLoader, bundled_loader
 from .suites import DEFAULT_SUITES, ProofOptions, add_proof, suite_for
 from .suites._proofs import Processing
 
-__all__ = ["issue", "sign_presentation"]
+__all__ = ["issue", "sign_presentation", "sign_presentation_jwt"]
 
 
 def _stamp(moment: datetime | str) -> str:
@@ -97,6 +98,18 @@ def new_urn_uuid() -> str:
     return f"urn:uuid:{uuid.uuid4()}"
 
 
+def _presentation(
+    credentials: Iterable[Mapping[str, Any] | str | Any], holder: str, presentation_id: str | None
+) -> dict[str, Any]:
+    presentation: dict[str, Any] = {"@context": [VC_CONTEXTS[0]]}
+    if presentation_id is not None:
+        presentation["id"] = presentation_id
+    presentation["type"] = ["VerifiablePresentation"]
+    presentation["holder"] = holder
+    presentation["verifiableCredential"] = [_presentable(c) for c in credentials]
+    return presentation
+
+
 def sign_presentation(
     credentials: Iterable[Mapping[str, Any] | str | Any],
     holder_key: Ed25519Key,
@@ -117,12 +130,7 @@ def sign_presentation(
     VCDM 2.0 ``EnvelopedVerifiableCredential``). The holder defaults to the key's controller.
     """
     method = verification_method or holder_key.verification_method
-    presentation: dict[str, Any] = {"@context": [VC_CONTEXTS[0]]}
-    if presentation_id is not None:
-        presentation["id"] = presentation_id
-    presentation["type"] = ["VerifiablePresentation"]
-    presentation["holder"] = holder or _controller_of(method)
-    presentation["verifiableCredential"] = [_presentable(c) for c in credentials]
+    presentation = _presentation(credentials, holder or _controller_of(method), presentation_id)
     return issue(
         presentation,
         holder_key,
@@ -133,6 +141,39 @@ def sign_presentation(
         challenge=challenge,
         domain=domain,
         loader=loader,
+    )
+
+
+def sign_presentation_jwt(
+    credentials: Iterable[Mapping[str, Any] | str | Any],
+    holder_key: Key,
+    *,
+    challenge: str,
+    domain: str | None = None,
+    holder: str | None = None,
+    kid: str | None = None,
+    presentation_id: str | None = None,
+    issued_at: datetime | None = None,
+) -> str:
+    """A VP-JWT of ``credentials``: the presentation as the payload, signed by the holder.
+
+    The challenge becomes the ``nonce`` claim and the domain the ``aud`` claim. An Ed25519
+    holder defaults to its did:key; an RSA or EC holder needs ``holder`` and the ``kid`` where
+    verifiers find its key.
+    """
+    if holder is None:
+        if not isinstance(holder_key, Ed25519Key):
+            raise SigningError(f"a {holder_key.algorithm} key needs holder= and kid=")
+        holder = holder_key.did
+    presentation = _presentation(credentials, holder, presentation_id)
+    check_conformance(presentation, "VerifiablePresentation")
+    return issue_jwt(
+        presentation,
+        holder_key,
+        kid=kid,
+        issued_at=issued_at if issued_at is not None else utc_now(),
+        nonce=challenge,
+        audience=domain,
     )
 
 

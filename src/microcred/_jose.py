@@ -69,7 +69,7 @@ __all__ = [
 _ALG_KEYS = {"RS256": ("RSA", None), "ES256": ("EC", "P-256"), "EdDSA": ("OKP", "Ed25519")}
 SUPPORTED_ALGS = frozenset(_ALG_KEYS)
 #: ``typ`` values accepted by default (compared case-insensitively, ``application/`` optional).
-DEFAULT_TYPS = frozenset({"jwt", "vc+jwt"})
+DEFAULT_TYPS = frozenset({"jwt", "vc+jwt", "vp+jwt"})
 #: JWK members that hold private or symmetric key material (RFC 7518 section 6).
 PRIVATE_JWK_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
 _HEADER_LIMITS = InputLimits(max_bytes=16 * 1024, max_depth=8)

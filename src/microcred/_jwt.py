@@ -5,6 +5,10 @@ issuer id, ``sub`` = credentialSubject id, ``jti`` = id, ``nbf`` = validFrom, ``
 validUntil). The VCDM 1.1 form, the credential in a ``vc`` claim, is read too: properties it
 leaves out are filled from the claims (VC-JWT 1.1 decoding rules).
 
+A presentation (VP-JWT) is the same with the holder in place of the issuer (``iss`` = holder
+id) and the verifier's challenge in ``nonce`` and domain in ``aud``; its VCDM 1.1 form has the
+presentation in a ``vp`` claim.
+
 Key selection (:func:`verify_jwt_signature`):
 
 * ``kid`` that is a DID URL or an absolute URL: dereferenced through the resolver; that key is
@@ -66,7 +70,7 @@ __all__ = [
     "verify_jwt_signature",
 ]
 
-REGISTERED_CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti")
+REGISTERED_CLAIMS = ("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "nonce")
 _V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _THUMBPRINT_URN = "urn:ietf:params:oauth:jwk-thumbprint:sha-256:"
@@ -87,6 +91,10 @@ class JwtCredential:
     signing_input: bytes
     signature: bytes
     vc_claim: bool = False
+
+    @property
+    def is_presentation(self) -> bool:
+        return _is_presentation(self.credential)
 
 
 @dataclass(frozen=True)
@@ -111,15 +119,26 @@ def _string(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _is_presentation(document: Mapping[str, Any]) -> bool:
+    types = document.get("type")
+    return "VerifiablePresentation" in (types if isinstance(types, list) else [types])
+
+
+def _signer(document: Mapping[str, Any]) -> str:
+    """Who signs: the holder of a presentation, the issuer of a credential."""
+    return "holder" if _is_presentation(document) else "issuer"
+
+
 def _issuer(document: Mapping[str, Any]) -> str | None:
-    issuer = document.get("issuer")
+    """The id of the issuer (of the holder, for a presentation): what ``iss`` names."""
+    issuer = document.get(_signer(document))
     return _string(issuer.get("id") if isinstance(issuer, Mapping) else issuer)
 
 
 def _mapped(document: Mapping[str, Any], claim: str) -> tuple[str, Any]:
     """The credential property a claim mirrors (a display name) and its value, or None."""
     if claim == "iss":
-        return "issuer id", _issuer(document)
+        return f"{_signer(document)} id", _issuer(document)
     if claim in ("sub", "jti"):
         item = document.get("credentialSubject") if claim == "sub" else document
         item = item[0] if isinstance(item, list) and len(item) == 1 else item
@@ -160,12 +179,16 @@ def issue_jwt(
     kid: str | None = None,
     embed_jwk: bool = False,
     issued_at: datetime | None = None,
+    nonce: str | None = None,
+    audience: str | None = None,
 ) -> str:
     """Sign ``credential`` (a dict or a model) as a VC-JWT; the input is untouched.
 
     The header gets ``alg`` from the key, ``typ: JWT``, the ``kid`` (default for an Ed25519
     key: its did:key verification method, which must then be the issuer) and, with
     ``embed_jwk=True``, the public key as ``jwk``. RSA and EC keys need ``kid`` or ``embed_jwk``.
+    A presentation is signed by its holder, with the verifier's challenge as ``nonce`` and its
+    domain as ``audience`` (``aud``); see :func:`microcred.sign_presentation_jwt`.
     """
     if hasattr(credential, "to_dict"):
         credential = credential.to_dict()
@@ -179,11 +202,15 @@ def issue_jwt(
             claims[claim] = value
     if issued_at is not None:
         claims["iat"] = math.floor(issued_at.timestamp())
+    claims.update({k: v for k, v in (("nonce", nonce), ("aud", audience)) if v is not None})
     issuer = claims.get("iss")
+    role = _signer(document)
     if issuer is None:
-        raise SigningError("the credential has no issuer id: a VC-JWT needs one for 'iss'")
+        raise SigningError(f"the document has no {role} id: a JWT needs one for 'iss'")
     if clash := [
-        n for n in (*REGISTERED_CLAIMS, "vc") if document.get(n, claims.get(n)) != claims.get(n)
+        n
+        for n in (*REGISTERED_CLAIMS, "vc", "vp")
+        if document.get(n, claims.get(n)) != claims.get(n)
     ]:
         raise SigningError(
             f"the credential's top-level {clash[0]!r} is a JWT claim name: rename it"
@@ -197,7 +224,7 @@ def issue_jwt(
             )
         if key.did != issuer:
             raise SigningError(
-                f"the issuer is {issuer} but the key {key.verification_method} is controlled by "
+                f"the {role} is {issuer} but the key {key.verification_method} is controlled by "
                 f"{key.did}: verifiers would reject it; pass the kid the issuer publishes"
             )
         kid = key.verification_method
@@ -213,24 +240,35 @@ def issue_jwt(
 def decode_jwt_credential(
     token: str | bytes, *, limits: InputLimits = DEFAULT_INPUT_LIMITS
 ) -> JwtCredential:
-    """Parse a VC-JWT and extract its credential; the signature is NOT checked."""
+    """Parse a VC-JWT (or VP-JWT) and extract its credential (or presentation).
+
+    The signature is NOT checked.
+    """
     jws = parse_compact(token, max_length=limits.max_bytes)
     claims = parse_json_object(jws.payload, limits)
-    if "vc" not in claims:
+    wrapped = [name for name in ("vc", "vp") if name in claims]
+    if not wrapped:
         credential = {k: v for k, v in claims.items() if k not in REGISTERED_CLAIMS}
         return JwtCredential(jws.header, claims, credential, jws.signing_input, jws.signature)
-    if not isinstance(claims["vc"], Mapping) or "@context" in claims:
+    name = wrapped[0]
+    if not isinstance(claims[name], Mapping) or "@context" in claims or len(wrapped) > 1:
         raise MalformedCredential(
-            "the 'vc' claim must be a JSON object, and the only credential in the JWT",
-            pointer="/vc",
+            f"the {name!r} claim must be a JSON object, and the only document in the JWT",
+            pointer=f"/{name}",
         )
-    credential = _complete_vc(copy.deepcopy(dict(claims["vc"])), claims)
+    credential = _complete(copy.deepcopy(dict(claims[name])), claims, name)
     return JwtCredential(jws.header, claims, credential, jws.signing_input, jws.signature, True)
 
 
-def _complete_vc(vc: dict[str, Any], claims: Mapping[str, Any]) -> dict[str, Any]:
-    """VC-JWT 1.1: properties the ``vc`` claim leaves out are taken from the claims."""
+def _complete(vc: dict[str, Any], claims: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """VC-JWT 1.1: properties the ``vc`` (``vp``) claim leaves out are taken from the claims."""
     iss, sub, jti = (_string(claims.get(name)) for name in ("iss", "sub", "jti"))
+    if jti is not None and "id" not in vc:
+        vc["id"] = jti
+    if name == "vp":
+        if iss is not None and "holder" not in vc:
+            vc["holder"] = iss
+        return vc
     issuer, subject = vc.get("issuer"), vc.get("credentialSubject")
     if iss is not None and issuer is None:
         vc["issuer"] = iss
@@ -238,8 +276,6 @@ def _complete_vc(vc: dict[str, Any], claims: Mapping[str, Any]) -> dict[str, Any
         issuer["id"] = iss
     if sub is not None and isinstance(subject, dict) and "id" not in subject:
         subject["id"] = sub
-    if jti is not None and "id" not in vc:
-        vc["id"] = jti
     contexts = vc.get("@context")
     v1 = isinstance(contexts, list) and bool(contexts) and contexts[0] == _V1_CONTEXT
     for claim, v1_name, v2_name in (

@@ -2,8 +2,9 @@
 
 A presentation proves that its holder hands over these credentials now, to this verifier: its
 proof has the ``authentication`` purpose and must carry the ``challenge`` (and ``domain``) the
-verifier asked for, so a presentation recorded elsewhere cannot be replayed. Every presented
-credential is verified in full by the same pipeline, whatever its format.
+verifier asked for, so a presentation recorded elsewhere cannot be replayed. A VP-JWT carries
+them as its ``nonce`` and ``aud`` claims. Every presented credential is verified in full by
+the same pipeline, whatever its format.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from functools import partial
 from typing import Any
 
 from ._checks import Run, as_list, check_issuer, check_proofs, issuer_id, run_check
+from ._jwt_checks import check_jwt_claims_step, check_jwt_issuer, check_jwt_proof
 from ._nested import check_nested
-from .errors import IssuerMismatch
+from .errors import InvalidProof, IssuerMismatch
 from .report import Check, Problem, Status, VerificationReport
 
 __all__ = ["ENVELOPED_JWT", "presentation_checks", "presented_credentials"]
@@ -45,7 +47,27 @@ def presented_credentials(document: Mapping[str, Any]) -> list[tuple[str, Any]]:
     return found
 
 
+def _check_jwt_audience(run: Run) -> None:
+    """A VP-JWT's ``nonce`` is the challenge, its ``aud`` (one or a list) names the domain."""
+    assert run.jwt is not None
+    claims = run.jwt.claims
+    if run.challenge is not None and claims.get("nonce") != run.challenge:
+        raise InvalidProof(
+            f"the JWT's nonce is {claims.get('nonce')!r:.80}, expected {run.challenge!r}",
+            pointer="/nonce",
+            code="INVALID_CHALLENGE_ERROR",
+        )
+    if run.domain is not None and run.domain not in as_list(claims.get("aud")):
+        raise InvalidProof(
+            f"the JWT's aud is {claims.get('aud')!r:.80}, expected {run.domain!r}",
+            pointer="/aud",
+            code="INVALID_DOMAIN_ERROR",
+        )
+
+
 def _check_challenge(run: Run) -> Check:
+    if run.jwt is not None:
+        _check_jwt_audience(run)
     if run.challenge is None:
         return Check(
             "challenge",
@@ -99,12 +121,18 @@ def presentation_checks(
     credentials = check_nested(
         "credentials", found, verify_and_keep, depth=depth, max_depth=max_depth, noun="credential"
     )
-    checks = [
-        run_check("proof", partial(check_proofs, run)),
-        run_check("holder", partial(check_issuer, run)),
-        _check_challenge(run),
-        credentials,
-    ]
+    if run.jwt is None:
+        signature = [
+            run_check("proof", partial(check_proofs, run)),
+            run_check("holder", partial(check_issuer, run)),
+        ]
+    else:
+        signature = [
+            run_check("proof", partial(check_jwt_proof, run)),
+            run_check("holder", partial(check_jwt_issuer, run)),
+            run_check("claims", partial(check_jwt_claims_step, run)),
+        ]
+    checks = [*signature, run_check("challenge", partial(_check_challenge, run)), credentials]
     if holder_is_subject:
         checks.append(run_check("holder_binding", partial(_check_holder_is_subject, run, reports)))
     return tuple(checks)

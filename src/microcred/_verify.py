@@ -286,6 +286,7 @@ class Verifier:
                 domain,
                 purpose="authentication",
                 signer="holder",
+                jwt=jwt,
             )
             checks = presentation_checks(
                 run,
@@ -299,6 +300,7 @@ class Verifier:
                 issuer=issuer_id(document, "holder"),
                 types=types,
                 credential_id=_string(document.get("id")),
+                format="json" if jwt is None else "jwt",
             )
         run = Run(self, document, self._clock(), challenge, domain, jwt=jwt)
         signature: tuple[Check, ...]
