@@ -50,6 +50,7 @@ def test_issue_then_verify(key: Ed25519Key, suite: str) -> None:
     before = copy.deepcopy(credential)
     signed = microcred.issue(credential, key, suite=suite)
     assert credential == before, "issue() must not modify its input"
+    assert signed["proof"].get("@context") is not signed["@context"], "no shared objects"
     report = microcred.verify(signed, now=NOW)
     assert report.verified
     statuses = {c.name: c.status for c in report.checks}

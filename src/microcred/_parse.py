@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from .errors import MalformedCredential, ResourceLimitExceeded
 
-__all__ = ["DEFAULT_INPUT_LIMITS", "InputLimits", "check_depth", "parse_json_object"]
+__all__ = ["DEFAULT_INPUT_LIMITS", "InputLimits", "check_depth", "check_size", "parse_json_object"]
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,8 @@ def _reject_constant(name: str) -> float:
     raise MalformedCredential(f"{name} is not valid JSON")
 
 
-def parse_json_object(
-    data: str | bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS
-) -> dict[str, Any]:
-    """Parse JSON text that must hold one object."""
+def check_size(data: str | bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> None:
+    """Refuse input over ``limits.max_bytes`` before any work on it."""
     # A str never has more characters than its UTF-8 bytes: refuse huge text without copying it.
     size = (
         len(data) if isinstance(data, bytes) or len(data) > limits.max_bytes else len(data.encode())
@@ -67,6 +65,13 @@ def parse_json_object(
             f"the input is at least {size} bytes; the limit is {limits.max_bytes} "
             "(raise InputLimits.max_bytes if you trust it)"
         )
+
+
+def parse_json_object(
+    data: str | bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS
+) -> dict[str, Any]:
+    """Parse JSON text that must hold one object."""
+    check_size(data, limits)
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
         value = json.loads(

@@ -35,6 +35,7 @@ from ._nested import check_nested, find_endorsements
 from ._parse import (
     DEFAULT_INPUT_LIMITS,
     InputLimits,
+    check_size,
     looks_like_compact_jws,
     parse_json_object,
     require_object,
@@ -362,6 +363,7 @@ class Verifier:
             if isinstance(data, dict):
                 return require_object(data, self.input_limits), None
         if isinstance(data, str | bytes):
+            check_size(data, self.input_limits)
             if looks_like_compact_jws(data):
                 text = data.decode("ascii") if isinstance(data, bytes) else data
                 decoded = decode_jwt_credential(text.strip(), limits=self.input_limits)

@@ -192,7 +192,7 @@ def add_proof(
     config = _proof_config(unsecured, proof, suite)
     signature = key.sign(proof_hash_data(unsecured, config, suite, processing))
     if suite.proof_keeps_context and "@context" in config:
-        proof["@context"] = config["@context"]
+        proof["@context"] = copy.deepcopy(config["@context"])  # not shared with the document
     proof["proofValue"] = encode_multibase(signature)
     secured["proof"] = [*existing, proof] if existing else proof
     return secured
