@@ -194,3 +194,16 @@ def test_parse_skips_comments_and_blank_lines() -> None:
 def test_unknown_hash_algorithm_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="sha256"):
         canonicalize([], algorithm="md5")
+
+
+def test_a_blank_node_predicate_is_refused() -> None:
+    # Not RDF, and never produced here; relabelling only rewrites subject, object and graph.
+    with pytest.raises(MalformedCredential, match="predicate"):
+        canonicalize([Quad("_:s", "_:p", '"x"'), Quad("_:p", "<urn:ex:p>", '"y"')])
+
+
+def test_a_node_repeated_within_a_quad_is_relabelled_everywhere() -> None:
+    quads = [Quad("_:n", "<urn:ex:p>", "_:n", "_:n"), Quad("_:n", "<urn:ex:q>", '"x"', "_:n")]
+    assert canonicalize(quads) == (
+        '_:c14n0 <urn:ex:p> _:c14n0 _:c14n0 .\n_:c14n0 <urn:ex:q> "x" _:c14n0 .\n'
+    )

@@ -7,7 +7,8 @@ input is refused with :class:`ResourceLimitExceeded` instead of running for minu
 
 A term is its canonical N-Quads token (``<iri>``, ``_:label``, ``"lexical"^^<dt>``,
 ``"lexical"@lang``); the default graph is ``""``. Tokens compare, hash and serialise as plain
-strings, which keeps the usual case (every blank node distinguishable by its own quads) a sort.
+strings, which keeps the usual case (every blank node distinguishable by its own quads) a sort;
+a quad without a blank node is written once, as it is, and only the others are relabelled.
 """
 
 from __future__ import annotations
@@ -154,10 +155,22 @@ def parse_nquads(text: str) -> list[Quad]:
     return quads
 
 
-def _line(q: Quad) -> str:
-    if q.graph:
-        return f"{q.subject} {q.predicate} {q.object} {q.graph} .\n"
-    return f"{q.subject} {q.predicate} {q.object} .\n"
+def _line(q: Quad, names: Mapping[str, str] | None = None) -> str:
+    """The N-Quads line of ``q``; with ``names``, each blank node is written as its entry there.
+
+    A blank node missing from ``names`` is written ``_:z``: that is what Hash First Degree Quads
+    needs (``{node: "_:a"}``), and relabelling passes every node. Tokens start with ``<``, ``"``
+    or ``_``, so one character tells a blank node apart without parsing.
+    """
+    s, p, o, g = q
+    if names is not None:
+        if s[0] == "_":
+            s = names.get(s, "_:z")
+        if o[0] == "_":
+            o = names.get(o, "_:z")
+        if g and g[0] == "_":
+            g = names.get(g, "_:z")
+    return f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n"
 
 
 def _over(limit: str, value: int) -> ResourceLimitExceeded:
@@ -175,14 +188,26 @@ class _State:
             raise ValueError(f"unknown hash algorithm {algorithm!r}; use one of {sorted(_HASHES)}")
         self.limits = limits
         self.hash = _HASHES[algorithm]
-        self.quads = list(dict.fromkeys(quads))  # a dataset is a set: duplicates go
-        if len(self.quads) > limits.max_quads:
+        unique = dict.fromkeys(quads)  # a dataset is a set: duplicates go
+        if len(unique) > limits.max_quads:
             raise _over("max_quads", limits.max_quads)
+        # Only quads with a blank node are relabelled; the others are final as they are.
+        self.plain: list[Quad] = []
+        self.blank: list[Quad] = []
         self.bnode_quads: dict[str, list[Quad]] = {}
-        for q in self.quads:
-            for term in dict.fromkeys((q.subject, q.object, q.graph)):
-                if term.startswith("_:"):
-                    self.bnode_quads.setdefault(term, []).append(q)
+        for q in unique:
+            s, p, o, g = q
+            if p[0] == "_":  # RDF has none, and the algorithm would leave it unlabelled
+                raise MalformedCredential(f"a predicate must be an IRI, not {p}")
+            if s[0] != "_" and o[0] != "_" and g[:1] != "_":
+                self.plain.append(q)
+                continue
+            self.blank.append(q)
+            for term in (s, o, g):
+                if term[:1] == "_":
+                    listed = self.bnode_quads.setdefault(term, [])
+                    if not listed or listed[-1] is not q:  # a node twice in q: listed once
+                        listed.append(q)
         if len(self.bnode_quads) > limits.max_blank_nodes:
             raise _over("max_blank_nodes", limits.max_blank_nodes)
         self.first: dict[str, str] = {}
@@ -198,10 +223,8 @@ class _State:
 
     def hash_first_degree(self, node: str) -> str:
         """Hash of the node's own quads, itself as ``_:a`` and every other blank node ``_:z``."""
-        lines = sorted(
-            _line(Quad(*(("_:a" if t == node else "_:z") if t.startswith("_:") else t for t in q)))
-            for q in self.bnode_quads[node]
-        )
+        names = {node: "_:a"}
+        lines = sorted([_line(q, names) for q in self.bnode_quads[node]])
         self.first[node] = result = self.digest("".join(lines))
         return result
 
@@ -293,20 +316,15 @@ def _worse(path: str, chosen: str) -> bool:
     return bool(chosen) and len(path) >= len(chosen) and path > chosen
 
 
-def _relabel(term: str, canonical: Mapping[str, str]) -> str:
-    return "_:" + canonical[term] if term.startswith("_:") else term
-
-
 def canonicalize(
     quads: Iterable[Quad], limits: CanonLimits = DEFAULT_LIMITS, *, algorithm: str = "sha256"
 ) -> str:
     """Canonical N-Quads of a dataset: relabelled blank nodes, sorted lines ending in ``\\n``."""
     state = _State(quads, limits, algorithm)
-    canonical = state.run()
-    lines = sorted(
-        _line(Quad(*(_relabel(t, canonical) for t in q))) if state.bnode_quads else _line(q)
-        for q in state.quads
-    )
+    names = {node: "_:" + label for node, label in state.run().items()}
+    lines = [_line(q) for q in state.plain]
+    lines += [_line(q, names) for q in state.blank]
+    lines.sort()
     return "".join(lines)
 
 
