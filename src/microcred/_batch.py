@@ -8,14 +8,13 @@ an endless iterator is verified in constant memory, and reports come back in inp
 
 from __future__ import annotations
 
-import multiprocessing
-import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from ._verify import Verifier
     from .report import VerificationReport
 
@@ -54,6 +53,11 @@ def verify_many(
                 on_report(i, report)
             yield report
         return
+    # imported here: one worker (the usual case) needs no processes
+    import multiprocessing
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
     options = verifier.options
     try:
         pickle.dumps(options)

@@ -10,10 +10,12 @@ Speed: :func:`to_dataset` (and so :func:`canonize`) first asks :mod:`microcred._
 expands straight to quads with contexts processed once, for the same quads pyld gives. It steps
 aside for anything it does not handle with certainty, and for every document safe mode refuses,
 so every error below still comes from the pyld path. ``MICROCRED_FASTLD=0`` turns it off.
+pyld itself is imported on first use, so a process that never falls back never loads it.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import threading
@@ -22,9 +24,6 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
-
-from pyld import jsonld
-from pyld.context_resolver import ContextResolver
 
 from . import _fastld, _rdfc
 from ._lossless import scan_for_pyld
@@ -131,38 +130,52 @@ class _ActiveContext(dict[str, Any]):
         self.pop(key, None)
 
 
-class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]
-    """pyld's processor with safe mode: dropped properties and relative IRIs raise."""
+@functools.cache
+def _pyld() -> Any:
+    """pyld's ``jsonld``, imported on first use: :mod:`._fastld` handles most documents alone."""
+    from pyld import jsonld
 
-    def __init__(self, document: Mapping[str, Any]) -> None:
-        super().__init__(on_property_dropped=self._dropped)
-        self.document = document
-        self.checked = False
+    return jsonld
 
-    def _get_initial_context(self, options: Any) -> _ActiveContext:
-        return _ActiveContext(super()._get_initial_context(options))
 
-    def _clone_active_context(self, active_ctx: Any) -> _ActiveContext:
-        return _ActiveContext(super()._clone_active_context(active_ctx))
+@functools.cache
+def _processor_class() -> type[Any]:
+    """The safe-mode processor class, built on first use (it subclasses pyld's)."""
 
-    def _dropped(self, expanded: str | None) -> None:
-        try:
-            key, element = _caller_locals()
-        except Exception:  # pyld internals changed: fall back to what the handler is given
-            key, element = None, None
-        term = key if isinstance(key, str) else expanded
-        pointer = _find_key(self.document, term, element) if isinstance(term, str) else ""
-        raise UndefinedTerm(
-            f"the property {term!r} is not defined by the document's @context, so it would "
-            "not be signed; add a context that defines it, or remove it",
-            pointer=pointer,
-        )
+    class _Processor(_pyld().JsonLdProcessor):  # type: ignore[misc]
+        """pyld's processor with safe mode: dropped properties and relative IRIs raise."""
 
-    def expand(self, input_: Any, options: Any) -> Any:
-        expanded = super().expand(input_, options)
-        _check_expanded(expanded, self.document)
-        self.checked = True
-        return expanded
+        def __init__(self, document: Mapping[str, Any]) -> None:
+            super().__init__(on_property_dropped=self._dropped)
+            self.document = document
+            self.checked = False
+
+        def _get_initial_context(self, options: Any) -> _ActiveContext:
+            return _ActiveContext(super()._get_initial_context(options))
+
+        def _clone_active_context(self, active_ctx: Any) -> _ActiveContext:
+            return _ActiveContext(super()._clone_active_context(active_ctx))
+
+        def _dropped(self, expanded: str | None) -> None:
+            try:
+                key, element = _caller_locals()
+            except Exception:  # pyld internals changed: fall back to what the handler is given
+                key, element = None, None
+            term = key if isinstance(key, str) else expanded
+            pointer = _find_key(self.document, term, element) if isinstance(term, str) else ""
+            raise UndefinedTerm(
+                f"the property {term!r} is not defined by the document's @context, so it would "
+                "not be signed; add a context that defines it, or remove it",
+                pointer=pointer,
+            )
+
+        def expand(self, input_: Any, options: Any) -> Any:
+            expanded = super().expand(input_, options)
+            _check_expanded(expanded, self.document)
+            self.checked = True
+            return expanded
+
+    return _Processor
 
 
 def _is_iri(value: Any) -> bool:
@@ -224,18 +237,19 @@ def _translate(exc: BaseException) -> BaseException:
 
     A loader's own exception that is not ours (a bug in the loader) propagates unchanged.
     """
+    jsonld_error = _pyld().JsonLdError
     chain: list[BaseException] = []
     link: BaseException | None = exc
     while link is not None and link not in chain:
         if isinstance(link, MicrocredError):
             return link
         cause = link.__cause__
-        loading = isinstance(link, jsonld.JsonLdError) and "loading" in str(link.code or "")
-        if loading and cause is not None and not isinstance(cause, jsonld.JsonLdError | ValueError):
+        loading = isinstance(link, jsonld_error) and "loading" in str(link.code or "")
+        if loading and cause is not None and not isinstance(cause, jsonld_error | ValueError):
             return cause
         chain.append(link)
         link = cause or link.__context__
-    errors = [e for e in chain if isinstance(e, jsonld.JsonLdError)]
+    errors = [e for e in chain if isinstance(e, jsonld_error)]
     code = next((str(e.code) for e in reversed(errors) if e.code), "")
     message = str((errors or chain)[-1].args[0] if (errors or chain)[-1].args else exc)
     if code == "protected term redefinition":
@@ -272,7 +286,7 @@ def _pyld_errors() -> Iterator[None]:
         yield
     except MicrocredError:
         raise
-    except (jsonld.JsonLdError, ValueError) as exc:
+    except (_pyld().JsonLdError, ValueError) as exc:
         raise _translate(exc) from None
     except (KeyError, TypeError, AttributeError, IndexError) as exc:  # a pyld bug: fail closed
         raise MalformedCredential(
@@ -282,6 +296,8 @@ def _pyld_errors() -> Iterator[None]:
 
 
 def _options(loader: DocumentLoader, *, private_cache: bool = False) -> dict[str, Any]:
+    from pyld.context_resolver import ContextResolver
+
     cache = _Cache() if private_cache else _cache_for(loader)
     resolver = ContextResolver(cache, loader)
     return {"base": None, "documentLoader": loader, "contextResolver": resolver}
@@ -310,7 +326,7 @@ def expand(
     """JSON-LD expansion in safe mode (see the module docstring)."""
     doc, imports = _prepare(document, limits)
     with _pyld_errors():
-        result: list[dict[str, Any]] = _Processor(doc).expand(
+        result: list[dict[str, Any]] = _processor_class()(doc).expand(
             doc, _options(loader, private_cache=imports)
         )
     return result
@@ -342,7 +358,7 @@ def to_dataset(
         except _fastld.Unsupported:
             pass
     doc, imports = _prepare(document, limits)
-    processor = _Processor(doc)
+    processor = _processor_class()(doc)
     options = _options(loader, private_cache=imports)
     with _pyld_errors():
         dataset = processor.to_rdf(doc, options)

@@ -29,7 +29,6 @@ from .errors import (
     ResolutionError,
     UnsupportedSuite,
 )
-from .models import check_semantics
 from .report import Check, Problem, Status
 from .resolvers import KeyResolver, ResolvedKey
 from .suites import Cryptosuite
@@ -326,6 +325,8 @@ def check_schema(run: Run) -> Check:
     declared = validate_schema(run.document, inferred=False)
     informative = []
     if run.config.schema_warnings:
+        from .models import check_semantics  # on first use: importing the models costs
+
         informative = [
             f for f in validate_schema(run.document, declared=False) if f not in declared
         ]

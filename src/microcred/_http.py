@@ -13,31 +13,27 @@ from __future__ import annotations
 import contextvars
 import copy
 import dataclasses
+import functools
 import ipaddress
 import socket
-import ssl
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from importlib import metadata
 from types import MappingProxyType
-from typing import Any
-
-import httpcore
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from ._parse import InputLimits, parse_json_object
 from .errors import DocumentLoadError, MalformedCredential
 
-__all__ = ["DEFAULT_CACHE_SECONDS", "HTTPErrorCode", "HTTPPolicy", "HttpClient"]
+if TYPE_CHECKING:
+    import ssl
 
-try:
-    _VERSION = metadata.version("microcred")
-except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    _VERSION = "0"
+    import httpx
+
+__all__ = ["DEFAULT_CACHE_SECONDS", "HTTPErrorCode", "HTTPPolicy", "HttpClient"]
 
 DEFAULT_CACHE_SECONDS = 300.0
 """How long a response without ``Cache-Control`` is cached (bounded by ``cache_max_seconds``)."""
@@ -73,6 +69,17 @@ _Code = HTTPErrorCode
 _OPT_IN = " (HTTPPolicy(allow_private_networks=True) allows it)"
 
 
+@functools.cache
+def _user_agent() -> str:
+    """``microcred/<installed version>``; read on first use, importlib.metadata is slow."""
+    from importlib import metadata
+
+    try:
+        return f"microcred/{metadata.version('microcred')}"
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "microcred/0"
+
+
 @dataclass(frozen=True)
 class HTTPPolicy:
     """What a fetch may do. The defaults suit a public verifier; loosen them only knowingly.
@@ -97,7 +104,7 @@ class HTTPPolicy:
     cache_max_seconds: float = 3600
     verify: ssl.SSLContext | str | bool = True
     connect_to: Mapping[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
-    user_agent: str = f"microcred/{_VERSION}"
+    user_agent: str = field(default_factory=_user_agent)
 
     def __post_init__(self) -> None:
         limits = (self.connect_timeout, self.read_timeout, self.total_timeout, self.max_bytes)
@@ -179,88 +186,96 @@ def _remaining(error: type[Exception], timeout: float | None) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
-class _DeadlineStream(httpcore.NetworkStream):
-    """Every read, write and TLS handshake stops at the fetch deadline (slow drip included)."""
+@functools.cache
+def _transport_class() -> Callable[[HTTPPolicy], httpx.BaseTransport]:
+    """The guarded transport's class, built on first use: httpx is imported only to fetch."""
+    import ssl
 
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
+    import httpcore
+    import httpx
 
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._inner.read(max_bytes, _remaining(httpcore.ReadTimeout, timeout))
+    class _DeadlineStream(httpcore.NetworkStream):
+        """Every read, write and TLS handshake stops at the fetch deadline (slow drip included)."""
 
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._inner.write(buffer, _remaining(httpcore.WriteTimeout, timeout))
+        def __init__(self, inner: httpcore.NetworkStream) -> None:
+            self._inner = inner
 
-    def close(self) -> None:
-        self._inner.close()
+        def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+            return self._inner.read(max_bytes, _remaining(httpcore.ReadTimeout, timeout))
 
-    def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.NetworkStream:
-        left = _remaining(httpcore.ConnectTimeout, timeout)
-        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, left))
+        def write(self, buffer: bytes, timeout: float | None = None) -> None:
+            self._inner.write(buffer, _remaining(httpcore.WriteTimeout, timeout))
 
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
+        def close(self) -> None:
+            self._inner.close()
 
-
-class _GuardedBackend(httpcore.SyncBackend):
-    """Resolves once, vets every address, then connects to a vetted IP (no re-resolution)."""
-
-    def __init__(self, policy: HTTPPolicy) -> None:
-        self._policy = policy
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        target, target_port = self._policy.connect_to.get((host.lower(), port), (host, port))
-        try:
-            addresses = _resolve(target, target_port)
-        except OSError as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
-        if not self._policy.allow_private_networks:
-            for ip in addresses:
-                if reason := _forbidden(ip):
-                    raise _Refused(f"{host} resolves to {ip}, {reason}")
-        error: Exception = httpcore.ConnectError(f"{host} has no address")
-        for ip in addresses:
+        def start_tls(
+            self,
+            ssl_context: ssl.SSLContext,
+            server_hostname: str | None = None,
+            timeout: float | None = None,
+        ) -> httpcore.NetworkStream:
             left = _remaining(httpcore.ConnectTimeout, timeout)
+            return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, left))
+
+        def get_extra_info(self, info: str) -> Any:
+            return self._inner.get_extra_info(info)
+
+    class _GuardedBackend(httpcore.SyncBackend):
+        """Resolves once, vets every address, then connects to a vetted IP (no re-resolution)."""
+
+        def __init__(self, policy: HTTPPolicy) -> None:
+            self._policy = policy
+
+        def connect_tcp(
+            self,
+            host: str,
+            port: int,
+            timeout: float | None = None,
+            local_address: str | None = None,
+            socket_options: Iterable[Any] | None = None,
+        ) -> httpcore.NetworkStream:
+            target, target_port = self._policy.connect_to.get((host.lower(), port), (host, port))
             try:
-                stream = super().connect_tcp(
-                    str(ip), target_port, left, local_address, socket_options
-                )
-            except httpcore.ConnectError as exc:
-                error = exc
-                continue
-            return _DeadlineStream(stream)
-        raise error
+                addresses = _resolve(target, target_port)
+            except OSError as exc:
+                raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
+            if not self._policy.allow_private_networks:
+                for ip in addresses:
+                    if reason := _forbidden(ip):
+                        raise _Refused(f"{host} resolves to {ip}, {reason}")
+            error: Exception = httpcore.ConnectError(f"{host} has no address")
+            for ip in addresses:
+                left = _remaining(httpcore.ConnectTimeout, timeout)
+                try:
+                    stream = super().connect_tcp(
+                        str(ip), target_port, left, local_address, socket_options
+                    )
+                except httpcore.ConnectError as exc:
+                    error = exc
+                    continue
+                return _DeadlineStream(stream)
+            raise error
 
+    class _GuardedTransport(httpx.HTTPTransport):
+        """httpx's transport with its connection pool rebuilt on the guarded backend."""
 
-class _GuardedTransport(httpx.HTTPTransport):
-    """httpx's transport with its connection pool rebuilt on the guarded backend."""
+        def __init__(self, policy: HTTPPolicy) -> None:
+            verify = policy.verify
+            if isinstance(verify, str):
+                verify = ssl.create_default_context(cafile=verify)
+            context = httpx.create_ssl_context(verify=verify, trust_env=False)
+            super().__init__(verify=context, trust_env=False)
+            if not isinstance(getattr(self, "_pool", None), httpcore.ConnectionPool):
+                raise RuntimeError("unsupported httpx version: cannot install the SSRF guard")
+            self._pool = httpcore.ConnectionPool(
+                ssl_context=context,
+                network_backend=_GuardedBackend(policy),
+                max_connections=20,
+                keepalive_expiry=5.0,
+            )
 
-    def __init__(self, policy: HTTPPolicy) -> None:
-        verify = policy.verify
-        if isinstance(verify, str):
-            verify = ssl.create_default_context(cafile=verify)
-        context = httpx.create_ssl_context(verify=verify, trust_env=False)
-        super().__init__(verify=context, trust_env=False)
-        if not isinstance(getattr(self, "_pool", None), httpcore.ConnectionPool):
-            raise RuntimeError("unsupported httpx version: cannot install the SSRF guard")
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=context,
-            network_backend=_GuardedBackend(policy),
-            max_connections=20,
-            keepalive_expiry=5.0,
-        )
+    return _GuardedTransport
 
 
 class _Cache:
@@ -312,7 +327,7 @@ class HttpClient:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.policy = policy or HTTPPolicy()
-        self._transport = transport or _GuardedTransport(self.policy)
+        self._transport = transport or _transport_class()(self.policy)
         self._cache = _Cache(self.policy.cache_max_entries, clock)
 
     def __enter__(self) -> HttpClient:
@@ -340,6 +355,8 @@ class HttpClient:
         return copy.deepcopy(cached)
 
     def _check(self, url: str | httpx.URL, base: httpx.URL | None = None) -> httpx.URL:
+        import httpx
+
         try:
             target = base.join(url) if base is not None else httpx.URL(url)
         except (httpx.InvalidURL, TypeError):
@@ -358,6 +375,9 @@ class HttpClient:
         return target.copy_with(fragment=None)
 
     def _fetch(self, url: httpx.URL, accept: str) -> tuple[dict[str, Any], float]:
+        import httpcore
+        import httpx
+
         policy = self.policy
         headers = {"Accept": accept, "Accept-Encoding": "identity", "User-Agent": policy.user_agent}
         for hop in range(policy.max_redirects + 1):

@@ -18,19 +18,13 @@ libraries escapes. The rules, all fail-closed:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-from cryptography.exceptions import InvalidSignature as _BadSignature
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives.asymmetric import ec
-from jwcrypto.common import JWException  # type: ignore[import-untyped]
-from jwcrypto.jwa import JWA  # type: ignore[import-untyped]
-from jwcrypto.jwk import JWK  # type: ignore[import-untyped]
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._multibase import b64url_decode, b64url_encode
 from ._parse import DEFAULT_INPUT_LIMITS, InputLimits, parse_json_object
@@ -242,12 +236,31 @@ _PUBLIC_MEMBERS = {"RSA": ("n", "e"), "EC": ("crv", "x", "y")}
 _SECRET_MEMBERS = {"RSA": ("d", "p", "q", "dp", "dq", "qi"), "EC": ("d",)}
 
 
+class _Jose(NamedTuple):
+    JWK: Any
+    JWA: Any
+    key_errors: tuple[type[Exception], ...]  # what bad key material raises
+    bad_signature: tuple[type[Exception], ...]  # what a wrong signature raises
+
+
+@functools.cache
+def _jose() -> _Jose:
+    """jwcrypto and cryptography, imported on first use: Ed25519 work never needs them."""
+    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+    from jwcrypto.common import JWException  # type: ignore[import-untyped]
+    from jwcrypto.jwa import JWA  # type: ignore[import-untyped]
+    from jwcrypto.jwk import JWK  # type: ignore[import-untyped]
+
+    errors = (JWException, ValueError, TypeError, UnsupportedAlgorithm)
+    return _Jose(JWK, JWA, errors, (InvalidSignature, ValueError))
+
+
 @contextmanager
 def _key_errors(what: str) -> Iterator[None]:
     """Turn library errors about key material into InvalidKey (messages name no secret)."""
     try:
         yield
-    except (JWException, ValueError, TypeError, UnsupportedAlgorithm) as exc:
+    except _jose().key_errors as exc:
         if isinstance(exc, TypeError) and "assword" in str(exc):  # pyca's fixed messages
             encrypted = "not given" in str(exc)
             hint = "it is encrypted: pass its password" if encrypted else "pass no password"
@@ -284,14 +297,14 @@ class KeyMaterial:
 
     def sign(self, alg: str, data: bytes) -> bytes:
         try:
-            return bytes(JWA.signing_alg(alg).sign(self._jwk, bytes(data)))
-        except (JWException, ValueError, TypeError, UnsupportedAlgorithm):
+            return bytes(_jose().JWA.signing_alg(alg).sign(self._jwk, bytes(data)))
+        except _jose().key_errors:
             raise SigningError(f"{alg} signing failed with this {self.kty} key") from None
 
     def verify(self, alg: str, data: bytes, signature: bytes) -> bool:
         try:
-            JWA.signing_alg(alg).verify(self._jwk, bytes(data), bytes(signature))
-        except (_BadSignature, ValueError):
+            _jose().JWA.signing_alg(alg).verify(self._jwk, bytes(data), bytes(signature))
+        except _jose().bad_signature:
             return False
         return True
 
@@ -310,27 +323,29 @@ class KeyMaterial:
 
 def generate_material(kty: str, bits: int = 2048) -> KeyMaterial:
     if kty == "RSA":
-        return KeyMaterial(JWK.generate(kty="RSA", size=bits), "the generated key")
-    return KeyMaterial(JWK.generate(kty="EC", crv="P-256"), "the generated key")
+        return KeyMaterial(_jose().JWK.generate(kty="RSA", size=bits), "the generated key")
+    return KeyMaterial(_jose().JWK.generate(kty="EC", crv="P-256"), "the generated key")
 
 
 def material_from_jwk(members: Mapping[str, str], what: str = "the JWK") -> KeyMaterial:
     """From already shape-checked JWK members; the numbers are validated here."""
     with _key_errors(what):
-        jwk = JWK(**dict(members))
+        jwk = _jose().JWK(**dict(members))
     return KeyMaterial(jwk, what)
 
 
 def material_from_pem(data: bytes, password: bytes | None) -> KeyMaterial:
     """A PKCS#8 / PKCS#1 / SEC1 private key, a SubjectPublicKeyInfo, or an X.509 certificate."""
     with _key_errors("the PEM data"):
-        jwk = JWK.from_pem(bytes(data), password)
+        jwk = _jose().JWK.from_pem(bytes(data), password)
     return KeyMaterial(jwk, "the PEM data")
 
 
 def material_from_ec_point(point: bytes, what: str) -> KeyMaterial:
     """An uncompressed or compressed SEC1 P-256 point (as in a P-256 Multikey)."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
     with _key_errors(what):
         public = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), bytes(point))
-        jwk = JWK.from_pyca(public)
+        jwk = _jose().JWK.from_pyca(public)
     return KeyMaterial(jwk, what)

@@ -16,7 +16,8 @@ Known quirks of the published schemas are handled openly, as ``warning`` finding
   requires ``issuanceDate``. In a VCDM 2.0 credential that has ``validFrom`` instead, that
   requirement is reported as a warning, not an error.
 
-This is the only module that imports jsonschema; its errors never escape.
+This is the only module that imports jsonschema, and only once a schema is to be checked (a
+credential that declares none never loads it, nor the models); its errors never escape.
 """
 
 from __future__ import annotations
@@ -25,26 +26,23 @@ import functools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
-
-# jsonschema ships no type information (types-jsonschema is not a dependency).
-from jsonschema import FormatChecker  # type: ignore[import-untyped, unused-ignore]
-from jsonschema.exceptions import (  # type: ignore[import-untyped, unused-ignore]
-    ValidationError,
-    best_match,
-)
-from jsonschema.protocols import Validator  # type: ignore[import-untyped, unused-ignore]
-from jsonschema.validators import validator_for  # type: ignore[import-untyped, unused-ignore]
-from referencing import Registry, Resource
-from referencing.exceptions import Unresolvable
-from referencing.jsonschema import DRAFT4, DRAFT201909
+from typing import TYPE_CHECKING, Any
 
 from ._data import schema_bytes
 from ._parse import escape
-from .models._types import is_datetime, is_uri
-from .models.semantics import SchemaFinding
 
-__all__ = ["SCHEMA_URLS", "SchemaFinding", "schema_for_types", "validate_schema"]
+if TYPE_CHECKING:
+    # jsonschema ships no type information (types-jsonschema is not a dependency).
+    from jsonschema import FormatChecker  # type: ignore[import-untyped, unused-ignore]
+    from jsonschema.exceptions import (  # type: ignore[import-untyped, unused-ignore]
+        ValidationError,
+    )
+    from jsonschema.protocols import Validator  # type: ignore[import-untyped, unused-ignore]
+    from referencing import Registry
+
+    from .models.semantics import SchemaFinding
+
+__all__ = ["SCHEMA_URLS", "schema_for_types", "validate_schema"]
 
 VALIDATOR_TYPE = "1EdTechJsonSchemaValidator2019"
 
@@ -114,6 +112,9 @@ def _load(file: str) -> dict[str, Any]:
 @functools.cache
 def _registry() -> Registry[Any]:
     """Every bundled schema under its published URLs and its ``$id``; no retrieval, ever."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT4, DRAFT201909
+
     resources = []
     for url, file in SCHEMA_URLS.items():
         contents = _load(file)
@@ -124,6 +125,10 @@ def _registry() -> Registry[Any]:
 
 
 def _formats() -> FormatChecker:
+    from jsonschema import FormatChecker  # type: ignore[import-untyped, unused-ignore]
+
+    from .models._types import is_datetime, is_uri
+
     checker = FormatChecker(formats=())
     checker.checks("date-time")(is_datetime)
     checker.checks("uri")(is_uri)
@@ -138,6 +143,8 @@ def _formats() -> FormatChecker:
 
 @functools.cache
 def _validator(file: str) -> Validator:
+    from jsonschema.validators import validator_for  # type: ignore[import-untyped, unused-ignore]
+
     schema = _load(file)
     cls = validator_for(schema)
     validator: Validator = cls(schema, registry=_registry(), format_checker=_formats())
@@ -171,6 +178,10 @@ def _pointer(path: Iterable[str | int]) -> str:
 
 
 def _finding(error: ValidationError, url: str, name: str, instance: Any) -> SchemaFinding:
+    from jsonschema.exceptions import best_match  # type: ignore[import-untyped, unused-ignore]
+
+    from .models.semantics import SchemaFinding
+
     error = best_match([error])
     pointer = _pointer(error.absolute_path)
     missing = _REQUIRED.match(error.message) if error.validator == "required" else None
@@ -221,6 +232,10 @@ def _wants_proof_arrays(schema: Mapping[str, Any]) -> bool:
 
 
 def _check(document: Mapping[str, Any], url: str) -> Iterator[SchemaFinding]:
+    from referencing.exceptions import Unresolvable
+
+    from .models.semantics import SchemaFinding
+
     file = SCHEMA_URLS[url]
     name = _NAMES.get(file, file.rsplit("/", 1)[-1])
     validator = _validator(file)
@@ -257,6 +272,10 @@ def _declared(
     """(pointer, bundled URL to check, or a finding) for each declared credentialSchema."""
     entries = document.get("credentialSchema")
     listed = entries if isinstance(entries, list) else [entries] if entries else []
+    if not listed:
+        return  # before importing the models: most credentials declare no schema
+    from .models.semantics import SchemaFinding
+
     for i, entry in enumerate(listed):
         at = f"/credentialSchema/{i}" if isinstance(entries, list) else "/credentialSchema"
         if not isinstance(entry, Mapping):

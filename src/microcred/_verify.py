@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 from functools import partial
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._batch import verify_many
 from ._checks import (
@@ -27,7 +27,6 @@ from ._checks import (
     issuer_id,
     run_check,
 )
-from ._http import HttpClient, HTTPPolicy
 from ._jose import SUPPORTED_ALGS
 from ._jwt import JwtCredential, decode_jwt_credential
 from ._jwt_checks import check_jwt_claims_step, check_jwt_issuer, check_jwt_proof
@@ -44,7 +43,6 @@ from ._presentation import presentation_checks
 from ._rdfc import DEFAULT_LIMITS, CanonLimits
 from ._status_step import StatusStep
 from ._time import Clock, as_timedelta, utc_now
-from .baking import image_kind, unbake_with_version
 from .errors import DocumentLoadError, MalformedCredential, ResolutionError, VerificationFailed
 from .loaders import DocumentLoader, bundled_loader
 from .report import Check, Status, VerificationReport
@@ -52,6 +50,9 @@ from .resolvers import Fetch, KeyResolver, default_resolver, pinned_fetch
 from .status import STATUS_CHECKERS, StatusChecker
 from .suites import DEFAULT_SUITES, Cryptosuite
 from .suites._proofs import Processing
+
+if TYPE_CHECKING:
+    from ._http import HttpClient, HTTPPolicy
 
 __all__ = ["Verifier", "check", "verify"]
 
@@ -106,7 +107,7 @@ class Verifier:
         self.options["jwt_algorithms"] = self.jwt_algorithms
         self.refresh = refresh
         self.max_endorsement_depth = max_endorsement_depth
-        self._policy = http or HTTPPolicy()
+        self._policy = http  # None: the default policy, made with the client on first fetch
         self._http: HttpClient | None = None
         documents = pinned_fetch(dict(pins or {}), None if offline else self._get_json)
         self.max_fetches = max_fetches
@@ -136,7 +137,12 @@ class Verifier:
             client.close()
 
     def _get_json(self, url: str) -> Mapping[str, Any]:
-        """Fetch over hardened HTTP; the client (and its cache) is created on first use."""
+        """Fetch over hardened HTTP; the client (and its cache) is created on first use.
+
+        :mod:`._http` is imported here, on the first fetch: an offline verifier never needs it.
+        """
+        from ._http import HttpClient
+
         with self._lock:
             if self._http is None:
                 self._http = HttpClient(self._policy)
@@ -358,7 +364,7 @@ class Verifier:
 
     def _parse(self, data: Input) -> tuple[dict[str, Any], JwtCredential | None]:
         """The credential as JSON, and the decoded VC-JWT when that is what came in."""
-        if isinstance(data, bytes) and image_kind(data) is not None:
+        if isinstance(data, bytes) and _image_kind(data) is not None:
             data = _unbaked(data)
             if isinstance(data, dict):
                 return require_object(data, self.input_limits), None
@@ -391,8 +397,17 @@ def _budgeted_fetch(fetch: Fetch, limit: int, url: str) -> Mapping[str, Any]:
     return fetch(url)
 
 
+def _image_kind(data: bytes) -> str | None:
+    """``"png"``, ``"svg"`` or None; :mod:`.baking` is imported here, as only bytes need it."""
+    from .baking import image_kind
+
+    return image_kind(data)
+
+
 def _unbaked(image: bytes) -> dict[str, Any] | str:
     """The credential baked into a PNG or SVG badge (OB 3.0); OB 2.0 images are refused."""
+    from .baking import unbake_with_version
+
     payload, version = unbake_with_version(image)
     if version != "3.0":
         raise MalformedCredential(

@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import rfc8785
-
 from .. import _canon
 from .._multibase import decode_multibase, encode_multibase
 from .._rdfc import DEFAULT_LIMITS, CanonLimits
@@ -54,6 +52,8 @@ def rdfc_transform(document: Mapping[str, Any], processing: Processing) -> bytes
 
 def jcs_transform(document: Mapping[str, Any], processing: Processing) -> bytes:
     """RFC 8785 canonical JSON; numbers outside the I-JSON range are refused, not rounded."""
+    import rfc8785  # on first use: only eddsa-jcs-2022 needs it
+
     try:
         data: bytes = rfc8785.dumps(document)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
