@@ -27,7 +27,7 @@ def _stamp(moment: datetime | str) -> str:
 
 def _check_key_matches(method: str, key: Ed25519Key) -> None:
     """A did:key method names its key: refuse to sign with another one."""
-    if method.startswith("did:key:"):
+    if method.startswith("did:key:") and method != key.verification_method:
         named = Ed25519Key.from_did_key(method)
         if named.public_jwk() != key.public_jwk():
             raise SigningError(
@@ -63,7 +63,7 @@ def issue(
     """
     if hasattr(credential, "to_dict"):
         credential = credential.to_dict()
-    document = copy.deepcopy(require_object(credential))
+    document = require_object(credential)  # add_proof copies it: the input is never changed
     expected_type = (
         "VerifiablePresentation" if proof_purpose == "authentication" else "VerifiableCredential"
     )

@@ -29,7 +29,9 @@ __all__ = [
 
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _INDEX = {char: value for value, char in enumerate(_ALPHABET)}
-_CHUNK = 58**5
+_PAIR = 58**2
+_PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]  # every two-digit string, by value
+_CHUNK = _PAIR**2
 
 #: multicodec ``ed25519-pub`` (0xed) as an unsigned varint.
 ED25519_PUB = b"\xed\x01"
@@ -54,18 +56,13 @@ def b58encode(data: bytes) -> str:
     zeros = len(data) - len(data.lstrip(b"\0"))
     number = int.from_bytes(data, "big")
     chunks: list[str] = []
-    while number:  # five digits per division: 58**5 fits one CPython int digit, the fast path
+    # four digits per division (58**4 fits one CPython int digit, the fast path), written as
+    # two looked-up pairs: a proofValue is encoded on every signature
+    while number:
         number, rest = divmod(number, _CHUNK)
-        chunks.append(_chunk_digits(rest))
+        high, low = divmod(rest, _PAIR)
+        chunks.append(_PAIRS[high] + _PAIRS[low])
     return "1" * zeros + "".join(reversed(chunks)).lstrip("1")
-
-
-def _chunk_digits(rest: int) -> str:
-    digits = []
-    for _ in range(5):
-        rest, digit = divmod(rest, 58)
-        digits.append(_ALPHABET[digit])
-    return "".join(reversed(digits))
 
 
 def b58decode(text: str) -> bytes:

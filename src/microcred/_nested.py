@@ -23,27 +23,35 @@ def find_endorsements(document: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
     """(JSON Pointer, endorsement) for every endorsement in the document, outermost first.
 
     An endorsement's own endorsements are not listed here: they belong to its own verification.
-    The walk keeps paths as tuples; pointers are only spelled out for what is found.
+    This runs on every input: only containers are stacked, with their paths as tuples, and
+    pointers are spelled out only for what is found.
     """
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
     while stack:
         path, node = stack.pop()
         if isinstance(node, dict):
-            for key, value in reversed(node.items()):
-                if key in ENDORSEMENT_KEYS:
-                    here = _pointer((*path, key))
-                    if isinstance(value, list):
-                        yield from ((f"{here}/{i}", item) for i, item in enumerate(value))
-                    else:
-                        yield here, value
-                elif isinstance(value, dict | list):
-                    stack.append(((*path, key), value))
+            if "endorsement" in node or "endorsementJwt" in node:
+                for key, value in node.items():
+                    if key in ENDORSEMENT_KEYS:
+                        here = _pointer((*path, key))
+                        if isinstance(value, list):
+                            yield from ((f"{here}/{i}", item) for i, item in enumerate(value))
+                        else:
+                            yield here, value
+            children: list[tuple[tuple[str | int, ...], Any]] = [
+                ((*path, key), value)
+                for key, value in node.items()
+                if (type(value) is dict or type(value) is list) and key not in ENDORSEMENT_KEYS
+            ]
         elif isinstance(node, list):
-            stack.extend(
+            children = [
                 ((*path, i), item)
-                for i, item in reversed(list(enumerate(node)))
-                if isinstance(item, dict | list)
-            )
+                for i, item in enumerate(node)
+                if type(item) is dict or type(item) is list
+            ]
+        else:
+            continue
+        stack.extend(reversed(children))
 
 
 def _pointer(path: tuple[str | int, ...]) -> str:

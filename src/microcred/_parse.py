@@ -105,32 +105,33 @@ def require_object(value: Any, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> di
 def check_depth(value: Any, max_depth: int) -> None:
     """Refuse nesting deeper than ``max_depth`` and non-JSON values, without recursion.
 
-    This runs on every input, so the walk keeps no paths; the JSON Pointer of a problem is
-    worked out only once one is found.
+    This runs on every input, so the walk keeps no paths and stacks only containers (most
+    values are strings); the JSON Pointer of a problem is worked out once one is found.
     """
-    stack: list[tuple[Any, int]] = [(value, 0)]
+    stack: list[tuple[Any, int]] = [((value,), -1)]  # the value as the child of a root
     pop, push = stack.pop, stack.append
     while stack:
         node, depth = pop()
-        kind = type(node)
-        if kind is str or kind is bool or node is None:
-            continue
-        if kind is int:
-            if -_MAX_NUMBER <= node <= _MAX_NUMBER:
-                continue
+        if depth > max_depth:
             _explain(value, max_depth)
-        if depth > max_depth or not (kind is dict or kind is list or kind is float):
-            _explain(value, max_depth)
-        if kind is dict:
-            for key, child in node.items():
+        if type(node) is dict:
+            for key in node:
                 if type(key) is not str:
                     _explain(value, max_depth)
+            children = node.values()
+        else:
+            children = node
+        for child in children:
+            kind = type(child)
+            if kind is str or kind is bool or child is None:
+                continue
+            if kind is dict or kind is list:
                 push((child, depth + 1))
-        elif kind is list:
-            for child in node:
-                push((child, depth + 1))
-        elif not math.isfinite(node):
-            _explain(value, max_depth)
+            elif kind is int:
+                if not -_MAX_NUMBER <= child <= _MAX_NUMBER:
+                    _explain(value, max_depth)
+            elif kind is not float or not math.isfinite(child):
+                _explain(value, max_depth)
 
 
 def _explain(value: Any, max_depth: int) -> NoReturn:

@@ -84,9 +84,10 @@ def _jwk_member(jwk: Mapping[str, object], name: str, pointer: str) -> bytes:
 class Ed25519Key:
     """An Ed25519 key pair, or a public key alone (verify-only). Immutable; equal by public key."""
 
-    __slots__ = ("_public", "_signer")
+    __slots__ = ("_multibase", "_public", "_signer")
     _public: bytes
     _signer: nacl.signing.SigningKey | None
+    _multibase: str  # computed on first use: base58 costs more than a signature
 
     def __init__(self, public_key: bytes, seed: bytes | None = None) -> None:
         """Prefer the ``from_*`` constructors; this one checks the pair is consistent."""
@@ -248,7 +249,12 @@ class Ed25519Key:
 
     @property
     def public_key_multibase(self) -> str:
-        return encode_multibase(ED25519_PUB + self._public)
+        try:
+            return self._multibase
+        except AttributeError:
+            value = encode_multibase(ED25519_PUB + self._public)
+            object.__setattr__(self, "_multibase", value)
+            return value
 
     @property
     def did(self) -> str:
