@@ -958,8 +958,8 @@ def test_ctrl_c_in_a_subprocess(jobs: str, tmp_path: Path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
     credential = json.dumps(sign(badge()))
-    for i in range(600):
-        write(folder / f"{i:03}.json", credential)
+    for i in range(5000):  # seconds of work, so that the signal lands mid-run on any machine
+        write(folder / f"{i:04}.json", credential)
     process = subprocess.Popen(
         [sys.executable, "-m", "microcred", "verify", str(folder), "--offline", "-j", jobs, *NOW],
         stdout=subprocess.PIPE,

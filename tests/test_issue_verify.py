@@ -24,6 +24,7 @@ from microcred import (
 from conftest import ONE_EDTECH, load_json, ob_badge, url_map_pins
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+CREATED = "2026-11-01T00:00:00Z"  # proofs made before NOW, the clock that verifies them
 OB_CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
@@ -48,7 +49,7 @@ def signed(key: Ed25519Key) -> dict[str, Any]:
 def test_issue_then_verify(key: Ed25519Key, suite: str) -> None:
     credential = badge(key.did)
     before = copy.deepcopy(credential)
-    signed = microcred.issue(credential, key, suite=suite)
+    signed = microcred.issue(credential, key, suite=suite, created=CREATED)
     assert credential == before, "issue() must not modify its input"
     assert signed["proof"].get("@context") is not signed["@context"], "no shared objects"
     report = microcred.verify(signed, now=NOW)
@@ -73,7 +74,7 @@ def test_ed25519_signature_2020_needs_its_context(key: Ed25519Key) -> None:
     assert caught.value.pointer.startswith("/proof/")
     credential = badge(key.did)
     credential["@context"].append("https://w3id.org/security/suites/ed25519-2020/v1")
-    signed = microcred.issue(credential, key, suite="Ed25519Signature2020")
+    signed = microcred.issue(credential, key, suite="Ed25519Signature2020", created=CREATED)
     assert signed["proof"]["type"] == "Ed25519Signature2020"
     assert microcred.verify(signed, now=NOW).verified
 
@@ -109,12 +110,12 @@ def test_issue_refuses_non_conforming(
 
 def test_proof_set_one_good_proof_suffices(key: Ed25519Key, signed: dict[str, Any]) -> None:
     other = Ed25519Key.generate()
-    twice = microcred.issue(signed, key, suite="eddsa-jcs-2022")
+    twice = microcred.issue(signed, key, suite="eddsa-jcs-2022", created=CREATED)
     assert isinstance(twice["proof"], list)
     assert len(twice["proof"]) == 2
-    twice["proof"][0]["proofValue"] = microcred.issue(badge(other.did), other)["proof"][
-        "proofValue"
-    ]
+    twice["proof"][0]["proofValue"] = microcred.issue(badge(other.did), other, created=CREATED)[
+        "proof"
+    ]["proofValue"]
     report = microcred.check(twice, now=NOW)
     assert report.verified
     proof = report.check("proof")
@@ -144,7 +145,7 @@ def test_validity_window(key: Ed25519Key) -> None:
 
 
 def test_repointing_the_issuer_after_signing_fails(key: Ed25519Key) -> None:
-    signed = microcred.issue(badge(key.did), key)
+    signed = microcred.issue(badge(key.did), key, created=CREATED)
     signed["issuer"]["id"] = "https://example.edu/issuers/565049"
     report = microcred.check(signed, now=NOW)
     assert report.check("proof").status is Status.FAILED
@@ -367,7 +368,9 @@ def test_unfetchable_status_list_is_indeterminate(key: Ed25519Key) -> None:
         "statusListIndex": "5",
         "statusListCredential": "https://example.edu/status/1",
     }
-    report = microcred.check(microcred.issue(credential, key), now=NOW, offline=True)
+    report = microcred.check(
+        microcred.issue(credential, key, created=CREATED), now=NOW, offline=True
+    )
     assert report.check("status").status is Status.INDETERMINATE
     assert "offline" in report.check("status").message
     assert not report.verified
@@ -405,7 +408,7 @@ def test_one_edtech_vector_needs_its_issuers_published_key() -> None:
 
 
 def test_expired_proof(key: Ed25519Key) -> None:
-    signed = microcred.issue(badge(key.did), key, expires=NOW - timedelta(days=1))
+    signed = microcred.issue(badge(key.did), key, created=CREATED, expires=NOW - timedelta(days=1))
     report = microcred.check(signed, now=NOW)
     assert report.check("proof").pointer == "/proof/expires"
 

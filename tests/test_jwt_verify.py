@@ -17,6 +17,7 @@ from microcred._jose import sign_compact
 from httpserver import HTTPSServer
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
+CREATED = "2026-11-01T00:00:00Z"  # proofs made before NOW, the clock that verifies them
 OB = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
@@ -151,7 +152,7 @@ def test_endorsement_jwt_is_verified_too() -> None:
         },
         endorser,
     )
-    signed = microcred.issue(badge(ED.did, endorsementJwt=[endorsement]), ED)
+    signed = microcred.issue(badge(ED.did, endorsementJwt=[endorsement]), ED, created=CREATED)
     report = microcred.check(signed, now=NOW, offline=True)
     assert report.verified, report.to_dict()
     (child,) = report.check("endorsements").children
@@ -162,10 +163,12 @@ def test_endorsement_jwt_is_verified_too() -> None:
 
 def test_a_presentation_mixing_json_and_jwt_credentials() -> None:
     holder = Ed25519Key.from_seed(b"h" * 32)
-    as_json = microcred.issue(badge(ED.did), ED)
+    as_json = microcred.issue(badge(ED.did), ED, created=CREATED)
     as_jwt = microcred.issue_jwt(badge(ED.did), ED)
     broken_jwt = as_jwt[:-4] + ("AAAA" if not as_jwt.endswith("AAAA") else "BBBB")
-    vp = microcred.sign_presentation([as_json, as_jwt, broken_jwt], holder, challenge="n-1")
+    vp = microcred.sign_presentation(
+        [as_json, as_jwt, broken_jwt], holder, challenge="n-1", created=CREATED
+    )
     report = microcred.check(vp, now=NOW, offline=True, challenge="n-1")
     children = report.check("credentials").children
     assert [c.status for c in children] == [Status.PASSED, Status.PASSED, Status.FAILED]

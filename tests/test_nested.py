@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +23,8 @@ SCHOOL = Ed25519Key.from_seed(b"s" * 32)
 ACCREDITOR = Ed25519Key.from_seed(b"a" * 32)
 LEARNER = Ed25519Key.from_seed(b"l" * 32)
 ACHIEVEMENT = "https://school.example/achievements/welding-1"
+#: the proofs are made before the fixed clock NOW that verifies them
+present = functools.partial(microcred.sign_presentation, created="2026-11-01T00:00:00Z")
 
 
 def endorsement(comment: str = "Meets the national welding standard") -> dict[str, Any]:
@@ -137,9 +140,7 @@ def _three_badges() -> list[dict[str, Any]]:
 
 
 def test_a_presentation_of_three_badges_verifies() -> None:
-    vp = microcred.sign_presentation(
-        _three_badges(), LEARNER, challenge="c-123", domain="ats.example"
-    )
+    vp = present(_three_badges(), LEARNER, challenge="c-123", domain="ats.example")
     report = microcred.check(
         vp, now=NOW, offline=True, challenge="c-123", domain="ats.example", holder_is_subject=True
     )
@@ -151,7 +152,7 @@ def test_a_presentation_of_three_badges_verifies() -> None:
 def test_one_tampered_badge_is_reported_exactly() -> None:
     badges = _three_badges()
     badges[1]["name"] = "Welding Master"
-    vp = microcred.sign_presentation(badges, LEARNER, challenge="c-1")
+    vp = present(badges, LEARNER, challenge="c-1")
     report = microcred.check(vp, now=NOW, offline=True, challenge="c-1")
     assert not report.verified
     assert report.check("proof").status is Status.PASSED  # the holder signed what it sent
@@ -168,16 +169,14 @@ def test_one_tampered_badge_is_reported_exactly() -> None:
     ],
 )
 def test_wrong_challenge_or_domain_fails(challenge: str, domain: str, code: str) -> None:
-    vp = microcred.sign_presentation(
-        _three_badges()[:1], LEARNER, challenge="c-9", domain="ats.example"
-    )
+    vp = present(_three_badges()[:1], LEARNER, challenge="c-9", domain="ats.example")
     report = microcred.check(vp, now=NOW, offline=True, challenge=challenge, domain=domain)
     assert report.check("proof").code == code
     assert not report.verified
 
 
 def test_a_replayed_presentation_fails() -> None:
-    vp = microcred.sign_presentation(_three_badges()[:1], LEARNER, challenge="first")
+    vp = present(_three_badges()[:1], LEARNER, challenge="first")
     replay = copy.deepcopy(vp)
     replay["proof"]["challenge"] = "second"  # editing the challenge breaks the signature
     assert not microcred.check(replay, now=NOW, offline=True, challenge="second").verified
@@ -185,7 +184,7 @@ def test_a_replayed_presentation_fails() -> None:
 
 
 def test_without_an_expected_challenge_a_warning_is_given() -> None:
-    vp = microcred.sign_presentation(_three_badges()[:1], LEARNER, challenge="x")
+    vp = present(_three_badges()[:1], LEARNER, challenge="x")
     report = microcred.check(vp, now=NOW, offline=True)
     assert report.verified
     assert [w.code for w in report.warnings] == ["NO_CHALLENGE"]
@@ -193,7 +192,7 @@ def test_without_an_expected_challenge_a_warning_is_given() -> None:
 
 def test_holder_must_be_the_subject_when_asked() -> None:
     someone_else = badge(subject="did:example:other", name="Welding 4")
-    vp = microcred.sign_presentation([someone_else], LEARNER, challenge="c")
+    vp = present([someone_else], LEARNER, challenge="c")
     assert microcred.check(vp, now=NOW, offline=True, challenge="c").verified
     report = microcred.check(vp, now=NOW, offline=True, challenge="c", holder_is_subject=True)
     assert report.check("holder_binding").code == "HOLDER_NOT_SUBJECT"
@@ -201,14 +200,14 @@ def test_holder_must_be_the_subject_when_asked() -> None:
 
 
 def test_a_presentation_signed_by_someone_else_fails() -> None:
-    vp = microcred.sign_presentation(_three_badges()[:1], SCHOOL, challenge="c", holder=LEARNER.did)
+    vp = present(_three_badges()[:1], SCHOOL, challenge="c", holder=LEARNER.did)
     report = microcred.check(vp, now=NOW, offline=True, challenge="c")
     assert report.check("holder").code == "ISSUER_MISMATCH"
     assert not report.verified
 
 
 def test_a_credential_proof_cannot_sign_a_presentation() -> None:
-    vp = microcred.sign_presentation(_three_badges()[:1], LEARNER, challenge="c")
+    vp = present(_three_badges()[:1], LEARNER, challenge="c")
     vp["proof"]["proofPurpose"] = "assertionMethod"
     report = microcred.check(vp, now=NOW, offline=True, challenge="c")
     assert report.check("proof").code == "MISMATCHED_PROOF_PURPOSE_ERROR"
