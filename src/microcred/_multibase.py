@@ -32,6 +32,9 @@ _INDEX = {char: value for value, char in enumerate(_ALPHABET)}
 _PAIR = 58**2
 _PAIRS = [a + b for a in _ALPHABET for b in _ALPHABET]  # every two-digit string, by value
 _CHUNK = _PAIR**2
+_BASE58 = re.compile(f"[{_ALPHABET}]*")
+#: each alphabet byte to its digit value, for bytes.translate
+_DIGITS = bytes(_INDEX.get(chr(byte), 0) for byte in range(256))
 
 #: multicodec ``ed25519-pub`` (0xed) as an unsigned varint.
 ED25519_PUB = b"\xed\x01"
@@ -76,23 +79,24 @@ def b58decode(text: str) -> bytes:
 
 def _b58decode(text: str, offset: int) -> bytes:
     """``offset`` makes the reported position count from the start of what the user gave."""
-    for position, char in enumerate(text, offset):
-        if char not in _INDEX:
-            raise ValueError(f"invalid base58 character {char!r} at position {position}")
-    number = _to_int(text)
+    if not _BASE58.fullmatch(text):
+        for position, char in enumerate(text, offset):
+            if char not in _INDEX:
+                raise ValueError(f"invalid base58 character {char!r} at position {position}")
+    number = _to_int(text.encode("ascii").translate(_DIGITS))
     zeros = len(text) - len(text.lstrip("1"))
     return b"\0" * zeros + number.to_bytes((number.bit_length() + 7) // 8, "big")
 
 
-def _to_int(text: str) -> int:
+def _to_int(digits: bytes) -> int:
     """Split in halves so long (hostile) input costs Karatsuba time, not quadratic time."""
-    if len(text) <= 64:
+    if len(digits) <= 64:
         number = 0
-        for char in text:
-            number = number * 58 + _INDEX[char]
+        for digit in digits:
+            number = number * 58 + digit
         return number
-    low = len(text) // 2
-    return _to_int(text[:-low]) * _power(low) + _to_int(text[-low:])
+    low = len(digits) // 2
+    return _to_int(digits[:-low]) * _power(low) + _to_int(digits[-low:])
 
 
 @functools.lru_cache(maxsize=128)
