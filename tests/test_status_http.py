@@ -451,6 +451,35 @@ def test_list_fetched_once_per_verifier(issuer: HTTPSServer) -> None:
     assert issuer.fetched("/issuers/1") == 1  # the badges' key and the list's key: one document
 
 
+@pytest.mark.parametrize(
+    ("first", "later", "fragment"),
+    [
+        (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC), "expired at"),
+        (datetime(2026, 3, 1, tzinfo=UTC), datetime(2025, 12, 1, tzinfo=UTC), "in the future"),
+    ],
+    ids=["expired-since", "clock-before-it"],
+)
+def test_a_remembered_list_is_checked_again_outside_its_validity(
+    issuer: HTTPSServer, first: datetime, later: datetime, fragment: str
+) -> None:
+    """One long-lived verifier: a list that verified in March does not vouch in November."""
+    status_list = StatusList()
+    pins = {
+        ISSUER: controller_document(),
+        LIST_URL: signed_list(status_list, valid_until="2026-06-01T00:00:00Z"),
+    }
+    credential = sign(badge(status_list.entry(INDEX, list_url=LIST_URL)))
+    clock = [first]
+    with Verifier(pins=pins, offline=True, now=lambda: clock[0], leeway=0) as v:
+        expect_status(v.check(credential), Status.PASSED)
+        clock[0] = later
+        report = v.check(credential)
+    found = report.check("status")
+    assert found.status is Status.INDETERMINATE, report.to_dict()
+    assert found.code == "STATUS_VERIFICATION_ERROR"
+    assert fragment in found.message
+
+
 def test_unfetchable_list_is_retried_by_the_same_verifier(issuer: HTTPSServer) -> None:
     status_list = StatusList()
     credential = sign(badge(status_list.entry(INDEX, list_url=LIST_URL)))
