@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from ._parse import escape
-from .report import Check, Status, VerificationReport
+from .report import Check, Problem, Status, VerificationReport
 
 __all__ = ["ENDORSEMENT_KEYS", "check_nested", "find_endorsements"]
 
@@ -65,6 +65,14 @@ def _verdict(report: VerificationReport) -> Status:
     return Status.FAILED if Status.FAILED in statuses else Status.INDETERMINATE
 
 
+def _first_problem(report: VerificationReport, verdict: Status) -> Problem | None:
+    """The error that explains ``verdict``: a failure before anything merely indeterminate."""
+    for check in report.checks:
+        if check.status is verdict and check.problem is not None:
+            return check.problem
+    return report.errors[0] if report.errors else None
+
+
 def check_nested(
     name: str,
     found: list[tuple[str, Any]],
@@ -92,7 +100,8 @@ def check_nested(
     children = []
     for pointer, item in found:
         nested = verify(pointer, item)
-        first = nested.errors[0] if nested.errors else None
+        verdict = _verdict(nested)
+        first = _first_problem(nested, verdict)
         if nested.verified:
             message = f"{noun} by {nested.issuer} verified"
         elif first is not None:
@@ -100,7 +109,7 @@ def check_nested(
         else:
             message = "not verified"
         code = first.code if first is not None and not nested.verified else None
-        children.append(Check(noun, _verdict(nested), message, code, pointer, report=nested))
+        children.append(Check(noun, verdict, message, code, pointer, report=nested))
     for status in (Status.FAILED, Status.INDETERMINATE):
         bad = [c for c in children if c.status is status]
         if bad:
