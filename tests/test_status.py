@@ -630,6 +630,19 @@ def test_status_list_2021_is_not_a_bitstring_status_list() -> None:
         check_status_list_2021_entry(entry_2021(3), "/credentialStatus", fetch, {})
 
 
+@pytest.mark.parametrize("size", [2, 0, "2"])
+def test_status_list_2021_has_no_multi_bit_entries(size: object) -> None:
+    """A statusSize on a one-bit list is not silently read as one bit: it cannot be checked."""
+    status_list = StatusList()
+    fetch = fake_fetch({LIST_URL: list_2021(status_list)})
+    entry = {**entry_2021(3), "statusSize": size}
+    with pytest.raises(ResolutionError, match="one bit per entry") as caught:
+        check_status_list_2021_entry(entry, "/credentialStatus", fetch, credential_with(entry))
+    assert caught.value.pointer == "/credentialStatus/statusSize"
+    explicit_one = {**entry_2021(3), "statusSize": 1}
+    assert check_status_list_2021_entry(explicit_one, "/credentialStatus", fetch, {}).value == 0
+
+
 def test_status_list_2021_tolerates_deployed_variants() -> None:
     status_list = StatusList()
     status_list.set(6)

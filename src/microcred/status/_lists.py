@@ -131,6 +131,12 @@ def _parse_entry(
                 pointer=f"{pointer}/statusSize",
             )
         messages = _parse_messages(entry, size, pointer)
+    elif entry.get("statusSize", 1) != 1:
+        raise ResolutionError(
+            f"statusSize {short(entry['statusSize'])} on a {entry.get('type')}: that list "
+            "has one bit per entry, so the status the issuer meant cannot be read",
+            pointer=f"{pointer}/statusSize",
+        )
     return purpose, int(raw), url, size, messages
 
 
