@@ -417,6 +417,10 @@ def test_unreadable_input_exits_2_after_checking_the_rest(
         (["verify", "--pin", "no-equals-sign", str(BADGES)], "--pin takes URL=FILE"),
         (["verify", "--pins", "missing-map.json", str(BADGES)], "cannot read pins map"),
         (["verify", "--jobs", "-2", str(BADGES)], "--jobs must be"),
+        *(
+            (["verify", "--leeway", bad, str(BADGES)], "--leeway must be from 0 to")
+            for bad in ("-1", "nan", "inf", "1e308")
+        ),
         (["verify", "--connect-to", "a:b", str(BADGES)], "HOST:PORT:ADDRESS:PORT"),
         (["verify", "--ca-bundle", "missing.pem", str(BADGES)], "cannot load the CA bundle"),
         (["verify", "--junit", "no-such-dir/out.xml", str(BADGES)], "does not exist"),
@@ -432,6 +436,36 @@ def test_usage_errors_exit_2(
     err = capsys.readouterr().err
     assert "error:" in err
     assert message in err
+
+
+def test_leeway_and_far_clocks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--leeway forgives that much clock skew and no more; clocks near year 1 or 9999 are
+    verdicts, not overflows."""
+    early = write(
+        tmp_path / "early.json", sign(ob_badge(KEY.did, valid_from="2026-11-22T00:10:00Z"))
+    )
+    at = ["--now", "2026-11-22T00:00:00Z"]
+    assert run_json(capsys, str(early), *at)[0] == 1
+    assert run_json(capsys, str(early), *at, "--leeway", "599")[0] == 1
+    assert run_json(capsys, str(early), *at, "--leeway", "600")[0] == 0
+    valid = write(tmp_path / "valid.json", sign(badge()))
+    assert run_json(capsys, str(valid), "--now", "9999-12-31T23:59:59Z")[0] == 0
+    code, document = run_json(capsys, str(valid), "--now", "0001-01-01T00:00:00Z")
+    assert code == 1
+    pointers = {error["pointer"] for error in document["results"][0]["errors"]}
+    assert pointers == {"/proof/created", "/validFrom"}  # both lie in that clock's future
+
+
+def test_trust_embedded_keys(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A key only in the JWS header proves integrity, not authorship, unless trusted."""
+    rsa = microcred.RSAKey.generate()
+    token = microcred.issue_jwt(ob_badge("https://jwt.example/issuers/1"), rsa, embed_jwk=True)
+    path = write(tmp_path / "badge.jwt", token)
+    code, document = run_json(capsys, str(path), *NOW)
+    assert code == 1
+    issuer = next(c for c in document["results"][0]["checks"] if c["check"] == "issuer")
+    assert (issuer["status"], issuer["code"]) == ("indeterminate", "EMBEDDED_KEY_NOT_TRUSTED")
+    assert run_json(capsys, str(path), *NOW, "--trust-embedded-keys")[0] == 0
 
 
 def test_empty_folder_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -144,6 +144,44 @@ def test_validity_window(key: Ed25519Key) -> None:
     assert within_leeway.verified
 
 
+def test_leeway_is_configurable_and_bounded(key: Ed25519Key) -> None:
+    credential = badge(key.did)
+    credential["validUntil"] = "2026-06-01T00:00:00Z"
+    signed = microcred.issue(credential, key, created="2026-01-01T00:00:00Z")
+    day_late = datetime(2026, 6, 2, tzinfo=UTC)
+    assert microcred.check(signed, now=day_late).check("validity").code == "EXPIRED"
+    assert microcred.check(signed, now=day_late, leeway=timedelta(days=1)).verified
+    assert microcred.check(signed, now=day_late, leeway=86_400).verified
+    for bad in (-1, float("nan"), float("inf"), 1e308, timedelta(days=-1), timedelta(days=400)):
+        with pytest.raises(ValueError, match="leeway must be from 0 to"):
+            microcred.Verifier(leeway=bad)
+    with pytest.raises(TypeError, match="leeway must be seconds"):
+        microcred.Verifier(leeway="60")  # type: ignore[arg-type]
+
+
+def test_vc_1_1_dates_and_far_clocks(key: Ed25519Key) -> None:
+    """issuanceDate / expirationDate are the VC 1.1 validity window; a clock at either end of
+    the calendar gives a verdict, never an overflow."""
+    credential = badge(key.did)
+    credential["@context"] = [
+        "https://www.w3.org/2018/credentials/v1",
+        OB_CONTEXT[1],
+        "https://w3id.org/security/data-integrity/v2",
+    ]
+    credential["issuanceDate"] = credential.pop("validFrom")
+    credential["expirationDate"] = "2026-06-01T00:00:00Z"
+    signed = microcred.issue(credential, key, created="2026-01-01T00:00:00Z")
+    assert microcred.check(signed, now=datetime(2026, 3, 1, tzinfo=UTC)).verified
+    late = microcred.check(signed, now=NOW).check("validity")
+    assert (late.code, late.pointer) == ("EXPIRED", "/expirationDate")
+    early = microcred.check(signed, now=datetime(2025, 3, 1, tzinfo=UTC)).check("validity")
+    assert (early.code, early.pointer) == ("NOT_YET_VALID", "/issuanceDate")
+    end_of_time = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    assert microcred.check(signed, now=end_of_time).check("validity").code == "EXPIRED"
+    dawn = datetime(1, 1, 1, tzinfo=UTC)
+    assert microcred.check(signed, now=dawn).check("validity").code == "NOT_YET_VALID"
+
+
 def test_repointing_the_issuer_after_signing_fails(key: Ed25519Key) -> None:
     signed = microcred.issue(badge(key.did), key, created=CREATED)
     signed["issuer"]["id"] = "https://example.edu/issuers/565049"

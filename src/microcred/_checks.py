@@ -227,7 +227,7 @@ def _check_proof_options(run: Run, proof: Mapping[str, Any], pointer: str) -> st
         )
     if "created" in proof:
         created = parse_datetime(proof["created"], f"{pointer}/created")
-        if created > run.now + run.config.leeway:
+        if created - run.now > run.config.leeway:  # differences never overflow
             raise InvalidProof(
                 f"the proof was created in the future ({proof['created']})",
                 pointer=f"{pointer}/created",
@@ -235,7 +235,7 @@ def _check_proof_options(run: Run, proof: Mapping[str, Any], pointer: str) -> st
             )
     if "expires" in proof:
         expires = parse_datetime(proof["expires"], f"{pointer}/expires")
-        if expires < run.now - run.config.leeway:
+        if run.now - expires > run.config.leeway:
             raise InvalidProof(
                 f"the proof expired at {proof['expires']}",
                 pointer=f"{pointer}/expires",
@@ -299,14 +299,14 @@ def check_validity(run: Run) -> Check:
     end_name = "validUntil" if "validUntil" in doc else "expirationDate"
     if start_name in doc:
         start = parse_datetime(doc[start_name], f"/{start_name}")
-        if now + leeway < start:
+        if start - now > leeway:
             raise PrematureCredential(
                 f"the credential is not valid before {doc[start_name]}",
                 pointer=f"/{start_name}",
             )
     if end_name in doc:
         end = parse_datetime(doc[end_name], f"/{end_name}")
-        if now - leeway > end:
+        if now - end > leeway:
             raise ExpiredCredential(
                 f"the credential expired at {doc[end_name]}", pointer=f"/{end_name}"
             )

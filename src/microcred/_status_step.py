@@ -148,7 +148,7 @@ def _inside(
     window: tuple[datetime | None, datetime | None], now: datetime, leeway: timedelta
 ) -> bool:
     start, end = window
-    return (start is None or start <= now + leeway) and (end is None or now - leeway <= end)
+    return (start is None or start - now <= leeway) and (end is None or now - end <= leeway)
 
 
 def _reason(url: str, report: VerificationReport) -> str:

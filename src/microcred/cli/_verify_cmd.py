@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .._time import MAX_LEEWAY, as_timedelta
 from ._common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -201,8 +202,13 @@ class _Progress:
 
 
 def _settings(args: argparse.Namespace, policy: Policy) -> Settings:
-    if args.leeway < 0:
-        raise UsageError(f"--leeway must be 0 or more seconds, not {args.leeway}")
+    try:
+        as_timedelta(args.leeway)
+    except ValueError:
+        limit = MAX_LEEWAY.total_seconds()
+        raise UsageError(
+            f"--leeway must be from 0 to {limit:.0f} seconds, not {args.leeway}"
+        ) from None
     ca_bundle = args.ca_bundle or os.environ.get(CA_BUNDLE_VARIABLE) or None
     if ca_bundle is not None:
         source = "--ca-bundle" if args.ca_bundle else f"${CA_BUNDLE_VARIABLE}"
