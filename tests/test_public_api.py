@@ -5,7 +5,9 @@ from __future__ import annotations
 import microcred
 
 EXPECTED = {
+    "CanonLimits",
     "Check",
+    "InputLimits",
     "CredentialError",
     "Cryptosuite",
     "DocumentLoadError",

@@ -819,3 +819,29 @@ def test_failed_fetch_is_not_cached(server: HTTPSServer) -> None:
         expect(v.check(credential), "proof", Status.INDETERMINATE, "HTTP_BAD_STATUS")
         server.route(ISSUER_PATH, json=controller_document(ISSUER))
         expect_verified(v.check(credential))
+
+
+def test_extra_resolvers_by_prefix_keep_the_built_in_ones() -> None:
+    """A resolver for one more DID method is added by prefix; did:key still works, and a
+    resolver the prefix does not name is never asked."""
+    key = Ed25519Key.from_seed(b"x" * 32)
+    did = "did:example:school"
+    asked: list[str] = []
+
+    def resolve_example(method_id: str, /) -> microcred.ResolvedKey:
+        asked.append(method_id)
+        return microcred.ResolvedKey(key, method_id, did, frozenset({"assertionMethod"}))
+
+    credential = microcred.issue(
+        ob_badge(did), key, verification_method=f"{did}#k1", created="2026-01-01T00:00:00Z"
+    )
+    with Verifier(resolvers={"did:example:": resolve_example}, offline=True, now=NOW) as v:
+        expect_verified(v.check(credential))
+        assert asked == [f"{did}#k1"]
+        expect_verified(
+            v.check(microcred.issue(ob_badge(key.did), key, created="2026-01-01T00:00:00Z"))
+        )
+        assert len(asked) == 1
+    without = microcred.check(credential, offline=True, now=NOW)
+    assert without.check("proof").status is Status.INDETERMINATE
+    assert "no resolver for this kind of identifier" in without.check("proof").message

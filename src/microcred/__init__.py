@@ -10,6 +10,8 @@ import typing as _typing
 
 from ._issue import issue, sign_presentation, sign_presentation_jwt
 from ._jwt import issue_jwt
+from ._parse import InputLimits
+from ._rdfc import CanonLimits
 from ._schema import validate_schema
 from ._verify import Verifier, check, verify
 from .errors import (
@@ -88,6 +90,7 @@ __all__ = [
     "Achievement",
     "AchievementCredential",
     "AchievementSubject",
+    "CanonLimits",
     "Check",
     "ClrCredential",
     "CredentialError",
@@ -99,6 +102,7 @@ __all__ = [
     "EndorsementCredential",
     "ExpiredCredential",
     "HTTPPolicy",
+    "InputLimits",
     "InvalidKey",
     "InvalidProof",
     "InvalidSignature",

@@ -70,7 +70,8 @@ class Verifier:
     ``suites`` and ``jwt_algorithms`` (``RS256``, ``ES256``, ``EdDSA``) are what a proof may use.
     ``schema_warnings=True`` adds the type-inferred 1EdTech schema and the OB semantic rules,
     as warnings; the schemas a credential declares are always checked.
-    ``resolver`` replaces key resolution entirely; ``suites`` are the accepted proof suites;
+    ``resolvers`` adds key resolvers by identifier prefix (``{"did:ion:": resolve_ion}``),
+    tried before the built-in ones; ``resolver`` replaces key resolution entirely;
     ``now`` pins the clock (a datetime or a callable); ``leeway`` tolerates clock skew.
     """
 
@@ -78,6 +79,7 @@ class Verifier:
         self,
         *,
         resolver: KeyResolver | None = None,
+        resolvers: Mapping[str, KeyResolver] | None = None,
         pins: Mapping[str, Any] | None = None,
         http: HTTPPolicy | None = None,
         offline: bool = False,
@@ -112,7 +114,7 @@ class Verifier:
         documents = pinned_fetch(dict(pins or {}), None if offline else self._get_json)
         self.max_fetches = max_fetches
         self.fetch: Fetch = partial(_budgeted_fetch, documents, max_fetches)
-        self.resolver: KeyResolver = resolver or default_resolver(self.fetch)
+        self.resolver: KeyResolver = resolver or default_resolver(self.fetch, resolvers)
         self.suites = suites
         self._status = StatusStep(self.fetch, status_checkers, self._verify_status_list)
         self.processing = Processing(loader, canon_limits)

@@ -278,10 +278,18 @@ def pinned_fetch(pins: Mapping[str, Any], fallback: Fetch | None) -> Fetch:
     return fetch
 
 
-def default_resolver(fetch: Fetch) -> KeyResolver:
-    """did:key and did:jwk locally; did:web and HTTPS URLs through ``fetch``."""
+def default_resolver(fetch: Fetch, extra: Mapping[str, KeyResolver] | None = None) -> KeyResolver:
+    """did:key and did:jwk locally; did:web and HTTPS URLs through ``fetch``.
+
+    ``extra`` maps identifier prefixes (``"did:ion:"``, ``"https://keys.example/"``) to
+    resolvers consulted before the built-in ones, the longest matching prefix first.
+    """
+    prefixes = sorted((extra or {}).items(), key=lambda item: -len(item[0]))
 
     def resolve(method_id: str, /) -> ResolvedKey:
+        for prefix, resolver in prefixes:
+            if method_id.startswith(prefix):
+                return resolver(method_id)
         scheme = method_id.split(":", 2)[:2]
         if scheme == ["did", "key"]:
             return resolve_did_key(method_id)
