@@ -15,9 +15,11 @@ NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 KEY = Ed25519Key.from_seed(b"r" * 32)
 
 
-def _badge(name: str, refresh_url: str | None) -> dict[str, Any]:
+def _badge(name: str, refresh_url: str | None, ident: str | None = None) -> dict[str, Any]:
     badge = load_json(REPO / "examples" / "badges" / "python-foundations.json")
     badge.pop("proof")
+    if ident is not None:
+        badge["id"] = ident
     badge["issuer"]["id"] = KEY.did
     badge["name"] = name
     if refresh_url:
@@ -37,10 +39,13 @@ def test_refresh_service_is_reported_not_used_by_default(server: HTTPSServer) ->
 
 def test_refresh_fetches_once_and_verifies_the_new_credential(server: HTTPSServer) -> None:
     url = "https://issuer.example/refresh/1"
-    server.route("/refresh/1", json=_badge("New", url), host="issuer.example")
-    report = microcred.check(_badge("Old", url), now=NOW, http=server.policy(), refresh=True)
+    renewed = "urn:uuid:5d1c0f6e-2b7a-4c39-8e0d-9f4a3b2c1d0e"
+    server.route("/refresh/1", json=_badge("New", url, renewed), host="issuer.example")
+    old = _badge("Old", url)
+    report = microcred.check(old, now=NOW, http=server.policy(), refresh=True)
     assert report.verified
     assert report.check("refresh").status is Status.PASSED
+    assert (report.credential_id, old["id"] != renewed) == (renewed, True)  # the new one
     assert server.fetched("/refresh/1", host="issuer.example") == 1  # never followed twice
 
 
@@ -59,13 +64,15 @@ def test_refresh_from_another_issuer_fails(server: HTTPSServer) -> None:
     badge = load_json(REPO / "examples" / "badges" / "python-foundations.json")
     badge.pop("proof")
     badge["issuer"]["id"] = other.did
-    server.route("/refresh/3", json=microcred.issue(badge, other), host="issuer.example")
+    refreshed = microcred.issue(badge, other, created="2026-01-15T09:00:00Z")
+    server.route("/refresh/3", json=refreshed, host="issuer.example")
     report = microcred.check(
         _badge("Old", "https://issuer.example/refresh/3"),
         now=NOW,
         http=server.policy(),
         refresh=True,
     )
+    assert report.check("proof").status is Status.PASSED  # genuine, but from someone else
     assert report.check("refresh").status is Status.FAILED
     assert report.check("refresh").code == "REFRESH_ISSUER_MISMATCH"
     assert not report.verified
