@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import ipaddress
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -378,6 +379,25 @@ def test_slow_drip_stops_at_total_timeout(fresh: HTTPSServer) -> None:
         started = time.monotonic()
         fail(http, fresh.url("/drip"), HTTPErrorCode.TIMEOUT)
     assert time.monotonic() - started < 2.0  # each byte arrives well within read_timeout
+
+
+def test_slow_dns_stops_at_the_timeout(fresh: HTTPSServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A resolver that never answers (fault injected: no real one is this slow on cue) costs
+    the connect timeout, not the resolver's own minutes."""
+    answered = threading.Event()
+
+    def hanging_getaddrinfo(*args: object, **kwargs: object) -> object:
+        answered.wait(5)
+        raise OSError("no answer")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging_getaddrinfo)
+    with HttpClient(fresh.public_policy(connect_timeout=0.3, total_timeout=2)) as http:
+        started = time.monotonic()
+        error = fail(http, "https://slow-dns.example/doc.json", HTTPErrorCode.TIMEOUT)
+        elapsed = time.monotonic() - started
+    answered.set()
+    assert elapsed < 1.5, elapsed
+    assert "timed out" in str(error)
 
 
 def test_total_timeout_spans_redirect_hops(fresh: HTTPSServer) -> None:

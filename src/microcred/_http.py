@@ -84,13 +84,13 @@ def _user_agent() -> str:
 class HTTPPolicy:
     """What a fetch may do. The defaults suit a public verifier; loosen them only knowingly.
 
-    ``total_timeout`` bounds one whole fetch (every redirect hop and the body) in wall-clock
-    time, apart from DNS lookups. Responses are cached for their ``Cache-Control: max-age``, at
-    most ``cache_max_seconds``, or :data:`DEFAULT_CACHE_SECONDS` without one; ``no-store`` and
-    ``no-cache`` responses are not cached. ``verify`` is an SSL context, a CA bundle file, or a
-    bool (``True``: certifi's bundle). ``connect_to`` works like curl's ``--connect-to``:
-    ``(host, port) -> (address, port)`` for tests and development; the SSRF guard still
-    applies to the address connected to.
+    ``total_timeout`` bounds one whole fetch (DNS lookups, every redirect hop and the body) in
+    wall-clock time; a lookup also stops at ``connect_timeout``. Responses are cached for their
+    ``Cache-Control: max-age``, at most ``cache_max_seconds``, or :data:`DEFAULT_CACHE_SECONDS`
+    without one; ``no-store`` and ``no-cache`` responses are not cached. ``verify`` is an SSL
+    context, a CA bundle file, or a bool (``True``: certifi's bundle). ``connect_to`` works like
+    curl's ``--connect-to``: ``(host, port) -> (address, port)`` for tests and development; the
+    SSRF guard still applies to the address connected to.
     """
 
     allow_http: bool = False
@@ -162,13 +162,31 @@ def _literal(host: str) -> _IP | None:
         return None
 
 
-def _resolve(host: str, port: int) -> list[_IP]:
-    """Every address ``host`` resolves to; IP literals are taken as they are (no lookup)."""
+def _resolve(host: str, port: int, timeout: float | None) -> list[_IP]:
+    """Every address ``host`` resolves to; IP literals are taken as they are (no lookup).
+
+    The system resolver cannot be interrupted, so it runs in a daemon thread that is waited
+    for at most ``timeout`` seconds (TimeoutError); a late answer is dropped.
+    """
     literal = _literal(host)
     if literal is not None:
         return [literal]
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(ipaddress.ip_address(str(info[4][0])) for info in infos))
+    answer: list[Any] = []
+
+    def lookup() -> None:
+        try:
+            answer.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as exc:
+            answer.append(exc)
+
+    thread = threading.Thread(target=lookup, name="microcred-dns", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not answer:
+        raise TimeoutError(f"looking up {host} took more than {timeout:.1f} s")
+    if isinstance(answer[0], OSError):
+        raise answer[0]
+    return list(dict.fromkeys(ipaddress.ip_address(str(info[4][0])) for info in answer[0]))
 
 
 class _Refused(Exception):
@@ -237,7 +255,11 @@ def _transport_class() -> Callable[[HTTPPolicy], httpx.BaseTransport]:
         ) -> httpcore.NetworkStream:
             target, target_port = self._policy.connect_to.get((host.lower(), port), (host, port))
             try:
-                addresses = _resolve(target, target_port)
+                addresses = _resolve(
+                    target, target_port, _remaining(httpcore.ConnectTimeout, timeout)
+                )
+            except TimeoutError as exc:
+                raise httpcore.ConnectTimeout(str(exc)) from None
             except OSError as exc:
                 raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
             if not self._policy.allow_private_networks:
