@@ -292,6 +292,9 @@ class _State:
 
     def run(self) -> dict[str, str]:
         """Steps 3-6 of the algorithm: issue canonical identifiers to every blank node."""
+        if len(self.bnode_quads) == 1:  # a proof configuration's one node: c14n0, no hash
+            self.issue(next(iter(self.bnode_quads)))
+            return self.canonical
         by_hash: dict[str, list[str]] = {}
         for node in self.bnode_quads:
             by_hash.setdefault(self.hash_first_degree(node), []).append(node)
