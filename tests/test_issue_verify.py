@@ -230,6 +230,13 @@ BAD: list[tuple[str, Callable[[dict[str, Any]], Any], str, str, str]] = [
         "MALFORMED_CREDENTIAL",
         "",
     ),
+    (
+        "duplicate-member-in-proof",  # only JSON text can say it twice: a dict keeps one
+        lambda s: _json(s).replace('"proofValue": ', '"proofValue": "z1111", "proofValue": ', 1),
+        "parse",
+        "MALFORMED_CREDENTIAL",
+        "",
+    ),
     ("not-utf8", lambda s: b"\xff\xfe{}", "parse", "MALFORMED_CREDENTIAL", ""),
     (
         "no-proof",
@@ -377,23 +384,45 @@ BAD: list[tuple[str, Callable[[dict[str, Any]], Any], str, str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("make", "check", "code", "pointer"), [b[1:] for b in BAD], ids=[b[0] for b in BAD]
-)
+def _duplicated_members(text: str) -> list[tuple[str, Any]]:
+    """(member, the "verificationMethod" of its object) for every member an object repeats."""
+    found: list[tuple[str, Any]] = []
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        names = [name for name, _ in pairs]
+        found.extend(
+            (n, dict(pairs).get("verificationMethod")) for n in names if names.count(n) > 1
+        )
+        return dict(pairs)
+
+    json.loads(text, object_pairs_hook=hook)
+    return sorted(set(found))
+
+
+# Cases whose message must name the offending member (beyond being non-empty).
+NAMED_IN_MESSAGE = {"duplicate-key": "'name'", "duplicate-member-in-proof": "'proofValue'"}
+
+
+@pytest.mark.parametrize(("case", "make", "check", "code", "pointer"), BAD, ids=[b[0] for b in BAD])
 def test_bad_input_is_a_clear_verdict(
     signed: dict[str, Any],
+    case: str,
     make: Callable[[dict[str, Any]], Any],
     check: str,
     code: str,
     pointer: str,
 ) -> None:
-    report = microcred.check(make(signed), now=NOW)
+    data = make(signed)
+    if case == "duplicate-member-in-proof":  # the input says proofValue twice inside the proof
+        assert _duplicated_members(data) == [("proofValue", signed["proof"]["verificationMethod"])]
+    report = microcred.check(data, now=NOW)
     assert not report.verified
     failing = report.check(check)
     assert failing.status is Status.FAILED, report.to_dict()
     assert failing.code == code, failing
     assert failing.pointer == pointer, failing
     assert failing.message
+    assert NAMED_IN_MESSAGE.get(case, "") in failing.message, failing
     json.dumps(report.to_dict())  # the report is always plain JSON
 
 
