@@ -46,6 +46,57 @@ def test_every_shipped_schema_matches_its_provenance() -> None:
         assert hashlib.sha256(_data.schema_bytes(name)).hexdigest() == sources[f"schemas/{name}"]
 
 
+_URL = re.compile(r"https?://[^\s()]+")
+
+
+def _url_cells(sources: str) -> dict[str, str]:
+    """file -> its URL cell (free text holding one or more URLs), from a SOURCES.md table."""
+    rows = {}
+    for line in sources.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+        if len(cells) >= 4 and re.fullmatch(r"[0-9a-f]{64}", cells[3]):
+            rows[cells[0]] = cells[1]
+    return rows
+
+
+def test_context_index_urls_match_the_sources_url_column() -> None:
+    index = json.loads((CONTEXTS / "index.json").read_text("utf-8"))["urls"]
+    cells = _url_cells((CONTEXTS / "SOURCES.md").read_text("utf-8"))
+    assert len(index) > 20
+    for url, file in index.items():
+        cell = cells.get(f"contexts/{file}")
+        assert cell is not None, f"{file} (served for {url}) has no SOURCES.md row"
+        assert url in _URL.findall(cell), f"index.json serves {file} for {url}; SOURCES.md: {cell}"
+    documented = {url for cell in cells.values() for url in _URL.findall(cell)}
+    assert documented == set(index), "SOURCES.md names URLs index.json does not serve (or back)"
+    assert set(index) == set(_data.context_urls())
+
+
+def _canonical_schema_url(url: str) -> str:
+    """The form SOURCES.md gives: served from json/ (the files' own $id says json-ld/), and the
+    gh-pages builds' -jsonschema1 ids are the published ..._schema.json files."""
+    url = url.replace("/schema/json-ld/", "/schema/json/")
+    return re.sub(r"-jsonschema1\.json\Z", "_schema.json", url)
+
+
+def test_schema_urls_match_the_sources_url_column() -> None:
+    """Schemas have no index.json: their index is microcred._schema.SCHEMA_URLS."""
+    from microcred._schema import SCHEMA_URLS
+
+    cells = _url_cells((SCHEMAS / "SOURCES.md").read_text("utf-8"))
+    assert len(SCHEMA_URLS) > 20
+    for url, file in SCHEMA_URLS.items():
+        cell = cells[f"schemas/{file}"]
+        assert _canonical_schema_url(url) in _URL.findall(cell), (url, file, cell)
+    for file, cell in cells.items():
+        (url,) = _URL.findall(cell)
+        name = file.removeprefix("schemas/")
+        if cell.startswith("derived from ") or cell.endswith("(content)"):
+            assert url in SCHEMA_URLS, (file, url)  # a conversion or copy: served, maybe by another
+        else:  # the published file itself: its URL serves exactly this file
+            assert SCHEMA_URLS[url] == name, (file, url)
+
+
 def test_top_level_schemas_folder_is_the_packaged_one() -> None:
     assert (REPO / "schemas").resolve() == SCHEMAS.resolve()
 
