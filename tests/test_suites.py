@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from microcred import Ed25519Key, UnknownContext
+import microcred
+from microcred import Ed25519Key, SigningError, UnknownContext
 from microcred._multibase import decode_multibase
 from microcred.suites import (
     ED25519_SIGNATURE_2020,
@@ -189,6 +191,76 @@ def test_proof_chain_signing_reproduces_vector(n: int, chain_keys: dict[str, Ed2
     ours = add_proof(before, key, EDDSA_RDFC_2022, options)
     expected = load_json(CHAIN / f"signedProofChain{n}.json")
     assert ours["proof"][-1]["proofValue"] == expected["proof"][-1]["proofValue"]
+
+
+def _options(config: dict[str, Any]) -> ProofOptions:
+    return ProofOptions(
+        verification_method=config["verificationMethod"],
+        proof_purpose=config["proofPurpose"],
+        created=config["created"],
+        id=config.get("id"),
+        previous_proof=config.get("previousProof"),
+    )
+
+
+def _published_text(name: str) -> str:
+    text = _text(CHAIN / name)
+    assert text == json.dumps(json.loads(text), indent=2)  # so byte for byte is well defined
+    return text
+
+
+def test_proof_set_is_rebuilt_byte_for_byte(chain_keys: dict[str, Ed25519Key]) -> None:
+    """unsigned.json + proofSetConfig{1,2} and the published keys give the published files:
+    each signed proof (proofSetConfigSigned{n}) and the document with the set so far
+    (signedProofSet{n}), the first proof an object, the set of two a list."""
+    document = load_json(CHAIN / "unsigned.json")
+    for n in (1, 2):
+        config = load_json(CHAIN / f"proofSetConfig{n}.json")
+        document = add_proof(
+            document, chain_keys[config["verificationMethod"]], EDDSA_RDFC_2022, _options(config)
+        )
+        proofs = document["proof"] if n > 1 else [document["proof"]]
+        assert json.dumps(proofs[-1], indent=2) == _published_text(f"proofSetConfigSigned{n}.json")
+        assert json.dumps(document, indent=2) == _published_text(f"signedProofSet{n}.json")
+        # Proofs of a set are independent: each verifies over the document with no proof.
+        for proof in proofs:
+            key = chain_keys[proof["verificationMethod"]]
+            assert verify_proof_value(_without_proof(document), proof, EDDSA_RDFC_2022, key)
+
+
+def test_proof_chain_is_rebuilt_byte_for_byte(chain_keys: dict[str, Ed25519Key]) -> None:
+    """From the published set, proofChainConfig{1,2} give the published chain: the document each
+    chained proof signs (proofChainTempDoc{n}: only the proofs it names), the proof
+    (proofChainConfigSigned{n}) and the whole document (signedProofChain{n})."""
+    document = load_json(CHAIN / "signedProofSet2.json")
+    for n in (1, 2):
+        config = load_json(CHAIN / f"proofChainConfig{n}.json")
+        covered = chain_input(document, document["proof"], config["previousProof"])
+        assert json.dumps(covered, indent=2) == _published_text(f"proofChainTempDoc{n}.json")
+        key = chain_keys[config["verificationMethod"]]
+        document = add_proof(document, key, EDDSA_RDFC_2022, _options(config))
+        proof = document["proof"][-1]
+        assert json.dumps(proof, indent=2) == _published_text(f"proofChainConfigSigned{n}.json")
+        assert json.dumps(document, indent=2) == _published_text(f"signedProofChain{n}.json")
+        assert verify_proof_value(covered, proof, EDDSA_RDFC_2022, key)
+
+
+def test_issue_refuses_the_proof_set_vector_by_its_issuer(
+    chain_keys: dict[str, Ed25519Key],
+) -> None:
+    """microcred.issue (which calls add_proof) will not sign these vectors: their issuer is an
+    https URL, not the did:key controller of the keys, so verifiers would reject the result."""
+    config = load_json(CHAIN / "proofSetConfig1.json")
+    key = chain_keys[config["verificationMethod"]]
+    unsigned = load_json(CHAIN / "unsigned.json")
+    with pytest.raises(SigningError, match=r"the issuer is https://vc\.example/issuers/5678"):
+        microcred.issue(unsigned, key, created=config["created"], proof_id=config["id"])
+    # With the issuer its key's controller, issue() makes the same kind of proof as the vector.
+    ours = microcred.issue(
+        {**unsigned, "issuer": key.did}, key, created=config["created"], proof_id=config["id"]
+    )
+    assert list(ours["proof"]) == list(load_json(CHAIN / "proofSetConfigSigned1.json"))
+    assert {k: v for k, v in ours["proof"].items() if k != "proofValue"} == config
 
 
 def test_employment_vector_needs_an_uncollected_context() -> None:
