@@ -985,6 +985,64 @@ def test_subprocess_exit_codes_json_and_junit(cases: Path, tmp_path: Path) -> No
     assert "unrecognized arguments" in done.stderr
 
 
+def test_subprocess_mixed_folder_with_an_unreadable_input(tmp_path: Path) -> None:
+    """JSON, JWT, PNG and SVG inputs and a dangling symlink, with --json and --junit: every
+    input gets its result and its testcase, in order, and the unreadable one makes it exit 2."""
+    folder = tmp_path / "mixed"
+    (folder / "nested").mkdir(parents=True)
+    credential = sign(badge())
+    token = microcred.issue_jwt(badge(name="Token"), KEY)
+    write(folder / "1.json", credential)
+    write(folder / "2.jwt", token)
+    write(folder / "3-tampered.json", {**credential, "name": "Forged"})
+    write(folder / "4.png", png_image())  # no credential baked in
+    (folder / "5.json").symlink_to(tmp_path / "gone.json")  # dangling: unreadable
+    write(folder / "6.json", SPEC_BASIC.read_bytes())  # HTTPS key, offline: indeterminate
+    write(folder / "nested" / "7.png", bake(png_image(), credential))
+    write(folder / "nested" / "8.svg", bake(SVG_IMAGE, token))
+    expected = [  # (input, outcome, JUnit child, its type)
+        ("1.json", "verified", None, None),
+        ("2.jwt", "verified", None, None),
+        ("3-tampered.json", "failed", "failure", "PROOF_VERIFICATION_ERROR"),
+        ("4.png", "failed", "failure", "MALFORMED_CREDENTIAL"),
+        ("5.json", "unreadable", "error", "INPUT_UNREADABLE"),
+        ("6.json", "indeterminate", "error", "DOCUMENT_LOAD_ERROR"),
+        ("nested/7.png", "verified", None, None),
+        ("nested/8.svg", "verified", None, None),
+    ]
+    junit = tmp_path / "junit.xml"
+    done = _subprocess(
+        "verify", str(folder), "--offline", "--json", "--junit", str(junit), "-j", "2", *NOW
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    document = json.loads(done.stdout)
+    inputs = [str(folder / name) for name, *_ in expected]
+    assert [(r["input"], r["outcome"]) for r in document["results"]] == [
+        (path, outcome) for path, (_, outcome, *_) in zip(inputs, expected, strict=True)
+    ]
+    assert [r["format"] for r in document["results"]][:2] == ["json", "jwt"]
+    assert [r["image"] for r in document["results"]][-2:] == ["png", "svg"]
+    assert document["summary"] == {
+        "total": 8,
+        "verified": 4,
+        "failed": 2,
+        "indeterminate": 1,
+        "unreadable": 1,
+        "interrupted": False,
+    }
+
+    (suite,) = ET.parse(junit).getroot().findall("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("8", "2", "2")
+    testcases = suite.findall("testcase")
+    assert [case.get("name") for case in testcases] == inputs
+    for case, (name, outcome, tag, kind) in zip(testcases, expected, strict=True):
+        assert [child.tag for child in case] == ([tag] if tag else []), name
+        if tag:
+            assert case[0].get("type") == kind, name
+            assert f"outcome: {outcome}" in (case[0].text or ""), name
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ctrl_c_in_a_subprocess(jobs: str, tmp_path: Path) -> None:
     """A real Ctrl-C reaches the whole process group, workers included: exit 130, and no
@@ -1000,6 +1058,9 @@ def test_ctrl_c_in_a_subprocess(jobs: str, tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        # a test run started in the background (no job control) ignores SIGINT, and a child
+        # inherits that: give it the default disposition, as a terminal's Ctrl-C would meet
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert process.stdout is not None
     assert process.stdout.readline().startswith("PASS")  # verification has started
