@@ -548,6 +548,32 @@ def test_presentations_and_their_challenge(
     assert document["results"][0]["warnings"][0]["code"] == "NO_CHALLENGE"
 
 
+def test_presentations_and_their_domain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    vp = microcred.sign_presentation(
+        [sign(badge())], OTHER, challenge="c-1", domain="verifier.example", created=CREATED
+    )
+    file = write(tmp_path / "vp.json", vp)
+    args = [str(file), "--challenge", "c-1", *NOW]
+    code, document = run_json(capsys, *args, "--domain", "verifier.example")
+    assert code == 0, document
+    (result,) = document["results"]
+    assert (result["outcome"], result["errors"], result["warnings"]) == ("verified", [], [])
+    code, document = run_json(capsys, *args, "--domain", "other.example")
+    assert code == 1
+    (result,) = document["results"]
+    assert result["outcome"] == "failed"
+    assert result["errors"][0]["code"] == "INVALID_DOMAIN_ERROR"
+    assert "'verifier.example', expected 'other.example'" in result["errors"][0]["message"]
+    code, out, _ = run(capsys, "verify", *args, "--domain", "other.example")
+    assert (code, out.startswith("FAIL")) == (1, True)
+    # A presentation made for no domain does not pass where one is expected.
+    undirected = microcred.sign_presentation([sign(badge())], OTHER, challenge="c-1")
+    file = write(tmp_path / "undirected.json", undirected)
+    code, document = run_json(capsys, str(file), "--challenge", "c-1", "--domain", "v.example")
+    assert code == 1
+    assert document["results"][0]["errors"][0]["code"] == "INVALID_DOMAIN_ERROR"
+
+
 # -- pins and offline -----------------------------------------------------------------------
 
 
@@ -692,6 +718,54 @@ def test_revoked_active_and_indeterminate_status(
     (result,) = document["results"]
     assert result["outcome"] == "verified"
     assert "status not checked" in result["warnings"][-1]["message"]
+
+
+def test_refresh_only_when_asked(
+    server: HTTPSServer,
+    network_args: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = "https://issuer.example/refresh/cli"
+    old_id = "urn:uuid:0b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a41"
+    new_id = "urn:uuid:7e6f5a41-9c8d-4b72-8a61-0b1c2d3e4f50"
+
+    def refreshable(ident: str, name: str) -> dict[str, Any]:
+        return sign(
+            badge(
+                ident=ident,
+                name=name,
+                extra_context=("https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",),
+                refreshService={"id": url, "type": "1EdTechCredentialRefresh"},
+            )
+        )
+
+    server.route("/refresh/cli", json=refreshable(new_id, "Renewed"), host="issuer.example")
+    file = write(tmp_path / "old.json", refreshable(old_id, "Old"))
+    code, document = run_json(capsys, str(file), *network_args, *NOW)
+    assert code == 0, document
+    (result,) = document["results"]
+    refresh = next(c for c in result["checks"] if c["check"] == "refresh")
+    assert refresh["status"] == "skipped"
+    assert url in refresh["message"]
+    assert result["credential"]["id"] == old_id
+    assert server.fetched("/refresh/cli", host="issuer.example") == 0
+
+    code, document = run_json(capsys, str(file), "--refresh", *network_args, *NOW)
+    assert code == 0, document
+    (result,) = document["results"]
+    refresh = next(c for c in result["checks"] if c["check"] == "refresh")
+    assert refresh["status"] == "passed"
+    assert result["credential"]["id"] == new_id, result  # the refreshed one was verified
+    assert server.fetched("/refresh/cli", host="issuer.example") == 1
+
+    server.route("/refresh/cli", status=404, host="issuer.example")
+    code, document = run_json(capsys, str(file), "--refresh", *network_args, *NOW)
+    assert code == 1
+    (result,) = document["results"]
+    assert result["outcome"] == "indeterminate"
+    refresh = next(c for c in result["checks"] if c["check"] == "refresh")
+    assert refresh["status"] == "indeterminate"
 
 
 def test_ca_bundle_from_the_environment(
