@@ -9,14 +9,19 @@ set MICROCRED_INTEROP_REQUIRED=1 (as CI does once it has installed Node) to fail
 Checked here, for a small and a large OB 3.0 badge, with eddsa-rdfc-2022 and
 Ed25519Signature2020, with did:key and with an HTTPS controller-document key:
 
-- microcred.issue() -> verifies in @digitalbazaar/vc (the Node loader gets the controller
-  document "as if fetched"; microcred fetches the same document from the local HTTPS server);
+- microcred.issue() -> verifies in @digitalbazaar/vc, and in microcred.check(): for an HTTPS
+  key, each side fetches the controller document from the suite's local HTTPS server
+  (tests/httpserver.py, the ``server`` fixture), so the server sees two requests;
 - @digitalbazaar/vc issue -> verifies in microcred.check() (keys from the local HTTPS server);
 - a tampered credential is rejected on each side;
 - microcred._canon.canonize and jsonld.js canonize (RDFC-1.0) give byte-identical N-Quads.
 
-The Node side never reaches the network: its document loader knows only the contexts microcred
-bundles (read through index.json, sha256-checked), did:key, and the job's documents.
+The Node side reaches no network but that server. Its document loader knows the contexts
+microcred bundles (read through index.json, sha256-checked), did:key, the job's documents, and,
+when the job has ``"https": {"host", "port", "ca"}`` (see :func:`node_https`), URLs on that host:
+those it GETs with node:https from 127.0.0.1:<port>, SNI and Host set to the host, the
+certificate verified against the server's trustme CA only. Node's sockets may connect to
+127.0.0.1:<port> alone (none without "https"); test_node_network_guard probes that guard.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+import trustme
 
 import microcred
 from microcred import Ed25519Key, Status, VerificationReport, Verifier
@@ -107,17 +113,29 @@ class NodeHarness:
         return result
 
     def verify(
-        self, credential: dict[str, Any], suite: str, documents: dict[str, Any] | None = None
+        self,
+        credential: dict[str, Any],
+        suite: str,
+        documents: dict[str, Any] | None = None,
+        https: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        return self.run(
-            {
-                "op": "verify",
-                "credential": credential,
-                "suite": suite,
-                "documents": documents or {},
-                "now": NOW.isoformat(),
-            }
-        )
+        job: dict[str, Any] = {
+            "op": "verify",
+            "credential": credential,
+            "suite": suite,
+            "documents": documents or {},
+            "now": NOW.isoformat(),
+        }
+        if https is not None:
+            job["https"] = https
+        return self.run(job)
+
+    def connect(self, https: dict[str, Any], targets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Probe the harness's network guard: one result per target, in order."""
+        results: list[dict[str, Any]] = self.run(
+            {"op": "connect", "https": https, "targets": targets}
+        )["results"]
+        return results
 
     def issue(
         self, credential: dict[str, Any], suite: str, key: Ed25519Key, method: str
@@ -305,11 +323,31 @@ def issuer_and_method(key_kind: str) -> tuple[str, str]:
     )
 
 
-def publish(server: HTTPSServer, suite: str) -> dict[str, dict[str, Any]]:
-    """Serve the controller document over HTTPS; return it as the Node loader's documents."""
-    document = controller_document(suite)
-    server.route(HTTPS_PATH, json=document, host=HTTPS_HOST)
-    return {HTTPS_ISSUER: document}
+def publish(server: HTTPSServer, suite: str) -> None:
+    """Serve HTTPS_ISSUER's controller document from the local HTTPS server."""
+    server.route(HTTPS_PATH, json=controller_document(suite), host=HTTPS_HOST)
+
+
+def node_https(
+    server: HTTPSServer, *, host: str = HTTPS_HOST, ca: str | None = None
+) -> dict[str, Any]:
+    """The job's "https": the Node loader fetches https://HOST/... from the local server,
+    trusting only its trustme CA (or ``ca``, a PEM)."""
+    pem = ca if ca is not None else server.ca.cert_pem.bytes().decode()
+    return {"host": host, "port": server.port, "ca": pem}
+
+
+NODE_USER_AGENT = "microcred-interop-harness"  # what interop.mjs sends
+
+
+def fetched_by_node(server: HTTPSServer) -> int:
+    """How many times the Node harness asked the local server for HTTPS_ISSUER's document."""
+    return sum(
+        1
+        for r in server.requests
+        if (r.host, r.path) == (HTTPS_HOST, HTTPS_PATH)
+        and r.headers.get("user-agent") == NODE_USER_AGENT
+    )
 
 
 def check_in_microcred(server: HTTPSServer, credential: dict[str, Any]) -> VerificationReport:
@@ -357,13 +395,21 @@ def test_microcred_credential_verifies_in_digitalbazaar(
     key_kind: str,
 ) -> None:
     signed = issued_by_microcred(suite, badge, key_kind)
-    documents = publish(server, suite) if key_kind == "https" else {}
-    result = node.verify(signed, suite, documents)
+    https = None
+    if key_kind == "https":
+        publish(server, suite)
+        https = node_https(server)
+    result = node.verify(signed, suite, https=https)
     assert result["verified"], result["errors"]
     assert result["errors"] == []
+    # Node fetched the controller document itself, over one verified TLS connection.
+    node_fetches = 1 if key_kind == "https" else 0
+    assert result["connections"] == [f"127.0.0.1:{server.port}"] * node_fetches
+    assert fetched_by_node(server) == server.fetched(HTTPS_PATH, HTTPS_HOST) == node_fetches
     # The same credential, with the key fetched from the local HTTPS server by microcred.
     assert_verified(check_in_microcred(server, signed))
-    assert server.fetched(HTTPS_PATH, HTTPS_HOST) == (1 if key_kind == "https" else 0)
+    assert fetched_by_node(server) == node_fetches
+    assert server.fetched(HTTPS_PATH, HTTPS_HOST) == 2 * node_fetches
 
 
 # -- digitalbazaar -> microcred ------------------------------------------------------------------
@@ -440,23 +486,89 @@ def test_tampered_digitalbazaar_credential_rejected_by_microcred(
     assert proof.code == "PROOF_VERIFICATION_ERROR", report.to_dict()
 
 
-def test_node_loader_refuses_documents_it_was_not_given(node: NodeHarness) -> None:
-    """The harness never fetches: an unknown context or key URL is an error, not a download."""
+def test_node_loader_refuses_documents_it_was_not_given(
+    node: NodeHarness, server: HTTPSServer
+) -> None:
+    """Without "https" the harness fetches nothing: the key URL is an error, not a download.
+    With it, only the document on that host is fetched: an unknown context is still refused."""
     signed = microcred.issue(
         small_badge(HTTPS_ISSUER, "eddsa-rdfc-2022"),
         KEY,
         verification_method=HTTPS_METHOD,
         created=CREATED,
     )
-    result = node.verify(signed, "eddsa-rdfc-2022")  # the controller document is not supplied
+    publish(server, "eddsa-rdfc-2022")
+    result = node.verify(signed, "eddsa-rdfc-2022")  # no "https": the document is not fetched
     assert not result["verified"]
     assert any(f"refusing to load {HTTPS_METHOD}" in e for e in result["errors"]), result
+    assert result["connections"] == []
+    assert server.fetched(HTTPS_PATH) == 0
     unknown = {**signed, "@context": [*signed["@context"], "https://contexts.example/x.jsonld"]}
-    result = node.verify(
-        unknown, "eddsa-rdfc-2022", {HTTPS_ISSUER: controller_document("eddsa-rdfc-2022")}
-    )
+    result = node.verify(unknown, "eddsa-rdfc-2022", https=node_https(server))
     assert not result["verified"]
     assert any("refusing to load https://contexts.example/x.jsonld" in e for e in result["errors"])
+    # Only the controller document was fetched, once (the context is not on the HTTPS host).
+    assert [(r.host, r.path) for r in server.requests] == [(HTTPS_HOST, HTTPS_PATH)]
+    assert fetched_by_node(server) == 1
+    assert result["connections"] == [f"127.0.0.1:{server.port}"]
+
+
+def test_node_fetch_failures_fail_verification(node: NodeHarness, server: HTTPSServer) -> None:
+    """The Node loader's GET fails verification when the server has no document (HTTP 404)
+    or its certificate is not issued by the CA the job names (nothing is requested then)."""
+    signed = microcred.issue(
+        small_badge(HTTPS_ISSUER, "eddsa-rdfc-2022"),
+        KEY,
+        verification_method=HTTPS_METHOD,
+        created=CREATED,
+    )
+    result = node.verify(signed, "eddsa-rdfc-2022", https=node_https(server))  # no route
+    assert not result["verified"]
+    assert any(
+        f"GET {HTTPS_ISSUER} from 127.0.0.1:{server.port} failed: HTTP 404" in e
+        for e in result["errors"]
+    ), result["errors"]
+    assert fetched_by_node(server) == 1
+    publish(server, "eddsa-rdfc-2022")
+    other_ca = trustme.CA().cert_pem.bytes().decode()
+    result = node.verify(signed, "eddsa-rdfc-2022", https=node_https(server, ca=other_ca))
+    assert not result["verified"]
+    assert any("unable to verify the first certificate" in e for e in result["errors"]), result
+    assert result["connections"] == [f"127.0.0.1:{server.port}"]
+    assert fetched_by_node(server) == 1  # the handshake failed: no request was sent
+
+
+def test_node_network_guard(node: NodeHarness, server: HTTPSServer) -> None:
+    """Node's sockets reach 127.0.0.1:<server port> only, whichever API opens them (node:tls,
+    node:net, node:https: all go through net.Socket.prototype.connect; fetch is disabled), and
+    TLS there checks the certificate against the job's host name, not the address."""
+    other = server.port + 1 if server.port < 65535 else server.port - 1
+    targets = [
+        {"host": "127.0.0.1", "port": server.port, "via": "tls"},
+        {"host": "127.0.0.1", "port": other, "via": "tls"},
+        {"host": "localhost", "port": server.port, "via": "tls"},
+        {"host": "127.0.0.1", "port": other, "via": "net"},
+        {"host": "203.0.113.7", "port": 443, "via": "https"},
+        {"host": "127.0.0.1", "port": server.port, "via": "fetch"},
+    ]
+    results = node.connect(node_https(server), targets)
+    assert results[0] == {"connected": True, "error": None}, results
+    refused = [
+        f"socket connect to 127.0.0.1:{other}",
+        f"socket connect to localhost:{server.port}",
+        f"socket connect to 127.0.0.1:{other}",
+        "socket connect to 203.0.113.7:443",
+        "fetch",
+    ]
+    for result, what in zip(results[1:], refused, strict=True):
+        assert result == {
+            "connected": False,
+            "error": f"interop harness: network access is forbidden ({what})",
+        }, results
+    # The server's certificate names issuer.example and 127.0.0.1, not unlisted.example.
+    [result] = node.connect(node_https(server, host="unlisted.example"), targets[:1])
+    assert not result["connected"]
+    assert "does not match certificate's altnames" in result["error"], result
 
 
 def test_relative_method_references_are_a_known_difference(
@@ -474,7 +586,8 @@ def test_relative_method_references_are_a_known_difference(
     document = controller_document(suite, relative=True)
     server.route(HTTPS_PATH, json=document, host=HTTPS_HOST)
     assert_verified(check_in_microcred(server, signed))
-    result = node.verify(signed, suite, {HTTPS_ISSUER: document})
+    result = node.verify(signed, suite, https=node_https(server))
+    assert fetched_by_node(server) == 1
     assert not result["verified"]
     assert (
         f'Verification method "{HTTPS_METHOD}" not authorized by controller for proof '
