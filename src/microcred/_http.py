@@ -11,7 +11,6 @@ streaming, and no response byte is ever echoed into an error message. Every fail
 from __future__ import annotations
 
 import contextvars
-import copy
 import dataclasses
 import functools
 import ipaddress
@@ -25,7 +24,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from ._parse import InputLimits, parse_json_object
+from ._parse import InputLimits, copy_json, parse_json_object
 from .errors import DocumentLoadError, MalformedCredential
 
 if TYPE_CHECKING:
@@ -374,7 +373,7 @@ class HttpClient:
                 _DEADLINE.reset(token)
             if ttl > 0:
                 self._cache.put(key, cached, ttl)
-        return copy.deepcopy(cached)
+        return copy_json(cached)
 
     def _check(self, url: str | httpx.URL, base: httpx.URL | None = None) -> httpx.URL:
         import httpx

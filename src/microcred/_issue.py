@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -10,7 +9,7 @@ from typing import Any
 
 from ._checks import VC_CONTEXTS, check_conformance, issuer_id
 from ._jwt import issue_jwt
-from ._parse import require_object
+from ._parse import copy_json, require_object
 from ._time import format_datetime, utc_now
 from .errors import SigningError
 from .keys import Ed25519Key, Key
@@ -186,4 +185,4 @@ def _presentable(credential: Mapping[str, Any] | str | Any) -> Any:
         }
     if hasattr(credential, "to_dict"):
         return credential.to_dict()
-    return copy.deepcopy(dict(credential))
+    return copy_json(dict(credential))

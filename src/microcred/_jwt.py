@@ -25,7 +25,6 @@ This module does not import jwcrypto: the JOSE work is :mod:`microcred._jose`'s.
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import re
@@ -43,7 +42,13 @@ from ._jose import (
     sign_compact,
     verify_signature,
 )
-from ._parse import DEFAULT_INPUT_LIMITS, InputLimits, parse_json_object, require_object
+from ._parse import (
+    DEFAULT_INPUT_LIMITS,
+    InputLimits,
+    copy_json,
+    parse_json_object,
+    require_object,
+)
 from ._time import format_datetime, parse_datetime
 from .errors import (
     CredentialError,
@@ -192,7 +197,7 @@ def issue_jwt(
     """
     if hasattr(credential, "to_dict"):
         credential = credential.to_dict()
-    document = copy.deepcopy(require_object(credential))
+    document = copy_json(require_object(credential))
     claims: dict[str, Any] = {}
     for claim in ("iss", "sub", "jti", "nbf", "exp"):
         name, value = _mapped(document, claim)
@@ -256,7 +261,7 @@ def decode_jwt_credential(
             f"the {name!r} claim must be a JSON object, and the only document in the JWT",
             pointer=f"/{name}",
         )
-    credential = _complete(copy.deepcopy(dict(claims[name])), claims, name)
+    credential = _complete(copy_json(dict(claims[name])), claims, name)
     return JwtCredential(jws.header, claims, credential, jws.signing_input, jws.signature, True)
 
 

@@ -7,17 +7,25 @@ and every failure is a :class:`MalformedCredential` naming what is wrong.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar, cast
 
 from .errors import MalformedCredential, ResourceLimitExceeded
 
-__all__ = ["DEFAULT_INPUT_LIMITS", "InputLimits", "check_depth", "check_size", "parse_json_object"]
+__all__ = [
+    "DEFAULT_INPUT_LIMITS",
+    "InputLimits",
+    "check_depth",
+    "check_size",
+    "copy_json",
+    "parse_json_object",
+]
 
 
 @dataclass(frozen=True)
@@ -29,6 +37,7 @@ class InputLimits:
 
 
 DEFAULT_INPUT_LIMITS = InputLimits()
+_J = TypeVar("_J")
 _MAX_INT_DIGITS = 4000  # below Python's own int conversion limit (4300)
 _MAX_NUMBER = int(sys.float_info.max)  # JSON-LD and JCS turn numbers into doubles
 
@@ -178,3 +187,24 @@ def looks_like_compact_jws(data: str | bytes) -> bool:
 def escape(key: str) -> str:
     """One JSON Pointer reference token (RFC 6901)."""
     return key.replace("~", "~0").replace("/", "~1")
+
+
+def copy_json(value: _J) -> _J:
+    """A deep copy of JSON data, several times faster than :func:`copy.deepcopy` on it.
+
+    Objects and arrays are rebuilt, strings, numbers, booleans and null are shared (they are
+    immutable); anything else falls back to ``copy.deepcopy``. Nesting is bounded by the
+    input limits' depth check, which every document passes before it is copied.
+    """
+    return cast(_J, _copy(value))
+
+
+def _copy(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if kind is list:
+        return [_copy(item) for item in value]
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    return copy.deepcopy(value)

@@ -7,7 +7,6 @@ the base58btc multibase encoding of the 64-byte signature. Suites differ only in
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from typing import Any, Protocol
 
 from .. import _canon
 from .._multibase import decode_multibase, encode_multibase
+from .._parse import copy_json
 from .._rdfc import DEFAULT_LIMITS, CanonLimits
 from ..errors import CredentialError, InvalidProof, MalformedCredential
 from ..loaders import DocumentLoader, bundled_loader
@@ -184,7 +184,7 @@ def add_proof(
     With ``options.previous_proof`` the new proof also covers the named earlier proofs
     (a proof chain). The input is never modified.
     """
-    secured = copy.deepcopy(dict(document))
+    secured = copy_json(dict(document))
     existing = secured.pop("proof", [])
     existing = existing if isinstance(existing, list) else [existing]
     unsecured = chain_input(secured, existing, options.previous_proof)
@@ -192,7 +192,7 @@ def add_proof(
     config = _proof_config(unsecured, proof, suite)
     signature = key.sign(proof_hash_data(unsecured, config, suite, processing))
     if suite.proof_keeps_context and "@context" in config:
-        proof["@context"] = copy.deepcopy(config["@context"])  # not shared with the document
+        proof["@context"] = copy_json(config["@context"])  # not shared with the document
     proof["proofValue"] = encode_multibase(signature)
     secured["proof"] = [*existing, proof] if existing else proof
     return secured
