@@ -3,7 +3,9 @@
 Inputs: arbitrary JSON (as objects and as text), signed badges and presentations mutated
 (members deleted, inserted, replaced, retyped, arrays shuffled), random and mutated compact
 JWS strings, random and mutated PNG and SVG images (through ``check(bytes)`` and
-``baking.unbake``), and a smaller sample through the CLI (``verify --offline --json``).
+``baking.unbake``), and a smaller sample through the CLI (``verify --offline --json``): mutated
+credentials and presentations as JSON, mutated JWTs, mutated baked PNG and SVG badges and random
+bytes, each exiting 0 or 1 with one result and no traceback.
 
 A mutated credential that still verifies must not be a forgery: its signed data is unchanged
 (the same canonical RDF — compared with pyld's own URDNA2015 — or the same JCS bytes).
@@ -86,7 +88,7 @@ BUDGET = {  # test -> examples per run (times MICROCRED_FUZZ_SCALE)
     "test_mutated_jwt": 1500,
     "test_png_images": 700,
     "test_svg_images": 700,
-    "test_cli_verify": 150,
+    "test_cli_verify": 300,
 }
 
 
@@ -370,8 +372,12 @@ def assert_not_forged(name: str, doc: dict[str, Any], report: VerificationReport
     (and presentations, proof sets, status-bearing badges, all rdfc-signed): the same
     canonical RDF, computed by pyld's own URDNA2015; a proof set may hold either.
     """
-    if not report.verified:
-        return
+    if report.verified:
+        assert_signed_data_unchanged(name, doc)
+
+
+def assert_signed_data_unchanged(name: str, doc: dict[str, Any]) -> None:
+    """The oracle of :func:`assert_not_forged`, for a mutant known to verify."""
     COUNTS["verified-mutants"] += 1
     original = BASES[name]
     jcs = _jcs_signed(doc)
@@ -451,27 +457,33 @@ def _decode(part: str) -> Any:
     return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
 
 
+def mutated_jwt(draw: Callable[..., Any]) -> tuple[str, str]:
+    """(what was mutated, the token): the payload, the header, or characters of the JWT."""
+    head, body, signature = JWT.split(".")
+    kind = draw(st.sampled_from(["payload", "header", "characters"]))
+    if kind == "payload":
+        payload = _decode(body)
+        for _ in range(draw(st.integers(1, 3))):
+            payload = mutate(draw, payload)
+        token = f"{head}.{b64(json.dumps(payload).encode())}.{signature}"
+    elif kind == "header":
+        header = _decode(head)
+        header = mutate(draw, header)
+        token = f"{b64(json.dumps(header).encode())}.{body}.{signature}"
+    else:
+        chars = list(JWT)
+        for _ in range(draw(st.integers(1, 4))):
+            at = draw(st.integers(0, len(chars) - 1))
+            chars[at] = draw(st.sampled_from("AZaz09-_.=+/ "))
+        token = "".join(chars)
+    return kind, token
+
+
 @fuzz_settings(BUDGET["test_mutated_jwt"])
 @given(st.data())
 def test_mutated_jwt(data: st.DataObject) -> None:
     EXAMPLES["test_mutated_jwt"] += 1
-    head, body, signature = JWT.split(".")
-    kind = data.draw(st.sampled_from(["payload", "header", "characters"]))
-    if kind == "payload":
-        payload = _decode(body)
-        for _ in range(data.draw(st.integers(1, 3))):
-            payload = mutate(data.draw, payload)
-        token = f"{head}.{b64(json.dumps(payload).encode())}.{signature}"
-    elif kind == "header":
-        header = _decode(head)
-        header = mutate(data.draw, header)
-        token = f"{b64(json.dumps(header).encode())}.{body}.{signature}"
-    else:
-        chars = list(JWT)
-        for _ in range(data.draw(st.integers(1, 4))):
-            at = data.draw(st.integers(0, len(chars) - 1))
-            chars[at] = data.draw(st.sampled_from("AZaz09-_.=+/ "))
-        token = "".join(chars)
+    kind, token = mutated_jwt(data.draw)
     report = checked(token, f"jwt-{kind}")
     if token.strip() != JWT:
         assert not report.verified, token
@@ -532,21 +544,30 @@ def _mutated_bytes(data: st.DataObject, image: bytes) -> bytes:
     return bytes(raw)
 
 
+def _baked_images() -> dict[str, list[bytes]]:
+    """The baked badges the image fuzzers mutate (empty without microcred.baking)."""
+    if baking is None:
+        return {"png": [], "svg": []}
+    return {
+        "png": [
+            baking.bake(_png(), BASES["rdfc"]),
+            baking.bake(_png(), JWT),
+            baking.bake(_png(), BASES["presentation"]),
+        ],
+        "svg": [baking.bake(SVG, BASES["jcs"]), baking.bake(SVG, JWT)],
+    }
+
+
+BAKED = _baked_images()
+
+
 @NEEDS_BAKING
 @fuzz_settings(BUDGET["test_png_images"])
 @given(st.data())
 def test_png_images(data: st.DataObject) -> None:
     EXAMPLES["test_png_images"] += 1
     assert baking is not None
-    base = data.draw(
-        st.sampled_from(
-            [
-                baking.bake(_png(), BASES["rdfc"]),
-                baking.bake(_png(), JWT),
-                baking.bake(_png(), BASES["presentation"]),
-            ]
-        )
-    )
+    base = data.draw(st.sampled_from(BAKED["png"]))
     kind = data.draw(st.sampled_from(["mutated", "random"]))
     if kind == "random":
         image = b"\x89PNG\r\n\x1a\n" + data.draw(st.binary(max_size=300))
@@ -561,7 +582,7 @@ def test_png_images(data: st.DataObject) -> None:
 def test_svg_images(data: st.DataObject) -> None:
     EXAMPLES["test_svg_images"] += 1
     assert baking is not None
-    bases = [baking.bake(SVG, BASES["jcs"]), baking.bake(SVG, JWT)]
+    bases = BAKED["svg"]
     kind = data.draw(st.sampled_from(["mutated", "random"]))
     if kind == "random":
         inner = data.draw(
@@ -602,25 +623,63 @@ def cli_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("fuzz-cli")
 
 
+CLI_KINDS = ["json", "jwt", "random", *(["png", "svg"] if baking is not None else [])]
+
+
+def cli_input(data: st.DataObject) -> tuple[str, bytes, Callable[[dict[str, Any]], None]]:
+    """(kind, file content, a check of the one result): a mutated credential or presentation
+    (as JSON), a mutated JWT, a mutated baked PNG or SVG, or random bytes."""
+    kind = data.draw(st.sampled_from(CLI_KINDS))
+    if kind == "json":
+        name, doc = data.draw(mutated_documents())
+        text = json.dumps(doc).encode("utf-8", "surrogatepass")
+
+        def not_forged(result: dict[str, Any]) -> None:
+            if result["outcome"] == "verified":  # then the text was UTF-8 and JSON
+                assert_signed_data_unchanged(name, json.loads(text))
+
+        return kind, text, not_forged
+    if kind == "jwt":
+        _, token = mutated_jwt(data.draw)
+
+        def changed_fails(result: dict[str, Any]) -> None:
+            assert (result["outcome"] == "verified") == (token.strip() == JWT), token
+
+        return kind, token.encode(), changed_fails
+    if kind == "random":
+        content = data.draw(st.binary(max_size=400))
+
+        def fails(result: dict[str, Any]) -> None:
+            assert result["outcome"] == "failed", content
+
+        return kind, content, fails
+    image = _mutated_bytes(data, data.draw(st.sampled_from(BAKED[kind])))
+    return kind, image, lambda result: None
+
+
 @fuzz_settings(BUDGET["test_cli_verify"])
-@given(mutant=mutated_documents(), as_jwt=st.booleans())
-def test_cli_verify(cli_dir: Path, mutant: tuple[str, dict[str, Any]], as_jwt: bool) -> None:
+@given(st.data())
+def test_cli_verify(cli_dir: Path, data: st.DataObject) -> None:
+    """Exit 0 or 1 (2 only for an unreadable input or a usage error), one result in the --json
+    document, and no traceback, whatever the file holds."""
     EXAMPLES["test_cli_verify"] += 1
     from microcred.cli import main
 
-    _, doc = mutant
-    path = cli_dir / "input.json"
-    path.write_bytes(JWT.encode() if as_jwt else json.dumps(doc).encode("utf-8", "surrogatepass"))
-    COUNTS["cli"] += 1
+    kind, content, check_result = cli_input(data)
+    path = cli_dir / f"input.{kind}"
+    path.write_bytes(content)
+    COUNTS[f"cli-{kind}"] += 1
     out, err = io.StringIO(), io.StringIO()
     started = time.perf_counter()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["verify", str(path), "--offline", "--json", "--now", NOW.isoformat()])
     assert time.perf_counter() - started < TIME_BOUND
     assert code in (0, 1, 2), err.getvalue()
+    assert "Traceback" not in err.getvalue()
     if code != 2:
-        document = json.loads(out.getvalue())
-        assert document
+        (result,) = json.loads(out.getvalue())["results"]
+        assert code == (0 if result["outcome"] == "verified" else 1), result
+        check_result(result)
 
 
 def test_fuzz_budget(request: pytest.FixtureRequest) -> None:
