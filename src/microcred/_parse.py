@@ -63,6 +63,12 @@ def _reject_constant(name: str) -> float:
     raise MalformedCredential(f"{name} is not valid JSON")
 
 
+# One decoder for every document (json.loads with hooks would build a new one each call).
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant, parse_int=_parse_int
+)
+
+
 def check_size(data: str | bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> None:
     """Refuse input over ``limits.max_bytes`` before any work on it."""
     # A str never has more characters than its UTF-8 bytes: refuse huge text without copying it.
@@ -83,12 +89,7 @@ def parse_json_object(
     check_size(data, limits)
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-        value = json.loads(
-            text,
-            object_pairs_hook=_reject_duplicates,
-            parse_constant=_reject_constant,
-            parse_int=_parse_int,
-        )
+        value = _DECODER.decode(text)
     except UnicodeDecodeError as exc:
         raise MalformedCredential(f"the input is not UTF-8 text: {exc.reason}") from None
     except RecursionError:
