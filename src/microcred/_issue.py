@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -94,6 +93,8 @@ def issue(
 
 def new_urn_uuid() -> str:
     """A fresh ``urn:uuid:`` identifier for a credential."""
+    import uuid  # on first use: only issuing needs it, and it slows every start-up
+
     return f"urn:uuid:{uuid.uuid4()}"
 
 
