@@ -16,14 +16,20 @@ CONTEXTS = REPO / "src" / "microcred" / "_resources" / "contexts"
 SCHEMAS = REPO / "src" / "microcred" / "_resources" / "schemas"
 
 
-def _sources_rows(folder_sources: str) -> dict[str, str]:
-    """file (relative to shared/specs) -> sha256, from a SOURCES.md table."""
+def _table(sources: str) -> dict[str, list[str]]:
+    """file (relative to shared/specs) -> its cells (file, URL, upstream, sha256, ...), from
+    the rows of a SOURCES.md table that carry a sha256."""
     rows = {}
-    for line in folder_sources.splitlines():
+    for line in sources.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
         if len(cells) >= 4 and re.fullmatch(r"[0-9a-f]{64}", cells[3]):
-            rows[cells[0]] = cells[3]
+            rows[cells[0]] = cells
     return rows
+
+
+def _sources_rows(sources: str) -> dict[str, str]:
+    """file -> sha256."""
+    return {file: cells[3] for file, cells in _table(sources).items()}
 
 
 def test_every_shipped_context_matches_its_pin_and_provenance() -> None:
@@ -50,13 +56,8 @@ _URL = re.compile(r"https?://[^\s()]+")
 
 
 def _url_cells(sources: str) -> dict[str, str]:
-    """file -> its URL cell (free text holding one or more URLs), from a SOURCES.md table."""
-    rows = {}
-    for line in sources.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
-        if len(cells) >= 4 and re.fullmatch(r"[0-9a-f]{64}", cells[3]):
-            rows[cells[0]] = cells[1]
-    return rows
+    """file -> its URL cell (free text holding one or more URLs)."""
+    return {file: cells[1] for file, cells in _table(sources).items()}
 
 
 def test_context_index_urls_match_the_sources_url_column() -> None:
