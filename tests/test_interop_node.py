@@ -548,7 +548,7 @@ def test_node_network_guard(node: NodeHarness, server: HTTPSServer) -> None:
         {"host": "127.0.0.1", "port": other, "via": "tls"},
         {"host": "localhost", "port": server.port, "via": "tls"},
         {"host": "127.0.0.1", "port": other, "via": "net"},
-        {"host": "203.0.113.7", "port": 443, "via": "https"},
+        {"host": "127.0.0.2", "port": server.port, "via": "https"},  # loopback: never off-machine
         {"host": "127.0.0.1", "port": server.port, "via": "fetch"},
     ]
     results = node.connect(node_https(server), targets)
@@ -557,7 +557,7 @@ def test_node_network_guard(node: NodeHarness, server: HTTPSServer) -> None:
         f"socket connect to 127.0.0.1:{other}",
         f"socket connect to localhost:{server.port}",
         f"socket connect to 127.0.0.1:{other}",
-        "socket connect to 203.0.113.7:443",
+        f"socket connect to 127.0.0.2:{server.port}",
         "fetch",
     ]
     for result, what in zip(results[1:], refused, strict=True):
