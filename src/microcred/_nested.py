@@ -23,9 +23,11 @@ def find_endorsements(document: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
     """(JSON Pointer, endorsement) for every endorsement in the document, outermost first.
 
     An endorsement's own endorsements are not listed here: they belong to its own verification.
-    This runs on every input: only containers are stacked, with their paths as tuples, and
-    pointers are spelled out only for what is found.
+    This runs on every input, and most have no endorsement: a walk without paths says so
+    first; only then are containers stacked with their paths, spelled out for what is found.
     """
+    if not _mentions_endorsements(document):
+        return
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
     while stack:
         path, node = stack.pop()
@@ -52,6 +54,22 @@ def find_endorsements(document: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
         else:
             continue
         stack.extend(reversed(children))
+
+
+def _mentions_endorsements(document: Mapping[str, Any]) -> bool:
+    stack: list[Any] = [document]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        if isinstance(node, dict):
+            if "endorsement" in node or "endorsementJwt" in node:
+                return True
+            node = node.values()
+        for item in node:
+            kind = type(item)
+            if kind is dict or kind is list:
+                push(item)
+    return False
 
 
 def _pointer(path: tuple[str | int, ...]) -> str:
