@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from microcred import _http
 from microcred._http import DEFAULT_CACHE_SECONDS, HttpClient, HTTPErrorCode, HTTPPolicy, _forbidden
 from microcred.errors import DocumentLoadError, ResolutionError
 
@@ -398,6 +399,26 @@ def test_slow_dns_stops_at_the_timeout(fresh: HTTPSServer, monkeypatch: pytest.M
     answered.set()
     assert elapsed < 1.5, elapsed
     assert "timed out" in str(error)
+
+
+def test_pending_lookups_are_bounded(fresh: HTTPSServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lookups still running after their timeout hold a slot: past the bound, a fetch fails
+    without starting another thread."""
+    answered = threading.Event()
+    asked: list[object] = []
+
+    def hanging_getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        asked.append(host)
+        answered.wait(5)
+        raise OSError("no answer")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging_getaddrinfo)
+    monkeypatch.setattr(_http, "_PENDING_LOOKUPS", threading.BoundedSemaphore(1))
+    with HttpClient(fresh.public_policy(connect_timeout=0.2, total_timeout=2)) as http:
+        fail(http, "https://slow-1.example/doc.json", HTTPErrorCode.TIMEOUT)
+        fail(http, "https://slow-2.example/doc.json", HTTPErrorCode.TIMEOUT)
+    assert asked == ["slow-1.example"]  # the second lookup never started
+    answered.set()
 
 
 def test_total_timeout_spans_redirect_hops(fresh: HTTPSServer) -> None:

@@ -161,6 +161,11 @@ def _literal(host: str) -> _IP | None:
         return None
 
 
+# Lookups that outlived their caller's timeout still hold a thread until the system resolver
+# gives up; at most this many may be pending at once, so hostile names cannot pile them up.
+_PENDING_LOOKUPS = threading.BoundedSemaphore(32)
+
+
 def _resolve(host: str, port: int, timeout: float | None) -> list[_IP]:
     """Every address ``host`` resolves to; IP literals are taken as they are (no lookup).
 
@@ -170,19 +175,25 @@ def _resolve(host: str, port: int, timeout: float | None) -> list[_IP]:
     literal = _literal(host)
     if literal is not None:
         return [literal]
+    waited = "the timeout" if timeout is None else f"{timeout:.1f} s"
+    slots = _PENDING_LOOKUPS
+    if not slots.acquire(timeout=timeout):
+        raise TimeoutError(f"looking up {host}: too many earlier lookups are still pending")
     answer: list[Any] = []
 
     def lookup() -> None:
         try:
             answer.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-        except OSError as exc:
-            answer.append(exc)
+        except Exception as exc:  # handed to the caller, never printed by the thread
+            answer.append(exc if isinstance(exc, OSError) else OSError(str(exc)))
+        finally:
+            slots.release()
 
     thread = threading.Thread(target=lookup, name="microcred-dns", daemon=True)
     thread.start()
     thread.join(timeout)
     if not answer:
-        raise TimeoutError(f"looking up {host} took more than {timeout:.1f} s")
+        raise TimeoutError(f"looking up {host} took more than {waited}")
     if isinstance(answer[0], OSError):
         raise answer[0]
     return list(dict.fromkeys(ipaddress.ip_address(str(info[4][0])) for info in answer[0]))
