@@ -192,22 +192,27 @@ class _State:
         if len(unique) > limits.max_quads:
             raise _over("max_quads", limits.max_quads)
         # Only quads with a blank node are relabelled; the others are final as they are.
-        self.plain: list[Quad] = []
-        self.blank: list[Quad] = []
-        self.bnode_quads: dict[str, list[Quad]] = {}
+        # Locals, and the three positions tested one by one, because this loop sees every quad.
+        plain: list[Quad] = []
+        blank: list[Quad] = []
+        bnode_quads: dict[str, list[Quad]] = {}
         for q in unique:
             s, p, o, g = q
             if p[0] == "_":  # RDF has none, and the algorithm would leave it unlabelled
                 raise MalformedCredential(f"a predicate must be an IRI, not {p}")
-            if s[0] != "_" and o[0] != "_" and g[:1] != "_":
-                self.plain.append(q)
+            in_s, in_o, in_g = s[0] == "_", o[0] == "_", g[:1] == "_"
+            if not (in_s or in_o or in_g):
+                plain.append(q)
                 continue
-            self.blank.append(q)
-            for term in (s, o, g):
-                if term[:1] == "_":
-                    listed = self.bnode_quads.setdefault(term, [])
-                    if not listed or listed[-1] is not q:  # a node twice in q: listed once
-                        listed.append(q)
+            blank.append(q)
+            # each blank node of q lists q once, even when it is in two positions
+            if in_s:
+                bnode_quads.setdefault(s, []).append(q)
+            if in_o and o != s:
+                bnode_quads.setdefault(o, []).append(q)
+            if in_g and g != s and g != o:
+                bnode_quads.setdefault(g, []).append(q)
+        self.plain, self.blank, self.bnode_quads = plain, blank, bnode_quads
         if len(self.bnode_quads) > limits.max_blank_nodes:
             raise _over("max_blank_nodes", limits.max_blank_nodes)
         self.first: dict[str, str] = {}
@@ -325,7 +330,8 @@ def canonicalize(
     """Canonical N-Quads of a dataset: relabelled blank nodes, sorted lines ending in ``\\n``."""
     state = _State(quads, limits, algorithm)
     names = {node: "_:" + label for node, label in state.run().items()}
-    lines = [_line(q) for q in state.plain]
+    # A quad without a blank node is written inline: a call of _line per line costs more.
+    lines = [f"{s} {p} {o} {g} .\n" if g else f"{s} {p} {o} .\n" for s, p, o, g in state.plain]
     lines += [_line(q, names) for q in state.blank]
     lines.sort()
     return "".join(lines)
