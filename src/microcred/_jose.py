@@ -56,6 +56,7 @@ __all__ = [
     "material_from_pem",
     "parse_compact",
     "sign_compact",
+    "verify_checked_signature",
     "verify_signature",
 ]
 
@@ -195,6 +196,11 @@ def verify_signature(
 ) -> None:
     """Check the header rules, that the key fits ``alg``, and the signature; raise if not."""
     alg = check_header(header, allowed_algs=allowed_algs, allowed_typs=allowed_typs)
+    verify_checked_signature(alg, signing_input, signature, key)
+
+
+def verify_checked_signature(alg: str, signing_input: bytes, signature: bytes, key: Key) -> None:
+    """:func:`verify_signature` for a header :func:`check_header` already passed (with ``alg``)."""
     check_key_fits(alg, key)
     if not key.verify(signing_input, signature):
         raise InvalidSignature(

@@ -40,7 +40,7 @@ from ._jose import (
     jwk_thumbprint,
     parse_compact,
     sign_compact,
-    verify_signature,
+    verify_checked_signature,
 )
 from ._parse import (
     DEFAULT_INPUT_LIMITS,
@@ -308,7 +308,7 @@ def verify_jwt_signature(
     signature raises a CredentialError. Binding to the issuer is the caller's issuer check.
     """
     header = decoded.header
-    check_header(header, allowed_algs=allowed_algs, allowed_typs=allowed_typs)
+    alg = check_header(header, allowed_algs=allowed_algs, allowed_typs=allowed_typs)
     issuer = _issuer(decoded.credential) or _string(decoded.claims.get("iss"))
     jwk: Mapping[str, Any] | None = header.get("jwk")  # a JSON object: check_header says so
     found = _key_from_kid(header.get("kid"), issuer, resolver, fallback=jwk is not None)
@@ -325,14 +325,7 @@ def verify_jwt_signature(
         found = JwtKey(resolved, "jwk", bool(bound), _string(header.get("kid")))
     elif jwk is not None and jwk_thumbprint(jwk) != jwk_thumbprint(found.resolved.key.public_jwk()):
         raise InvalidProof(f"the JWS 'jwk' header is not the key {found.resolved.method_id}")
-    verify_signature(
-        header,
-        decoded.signing_input,
-        decoded.signature,
-        found.resolved.key,
-        allowed_algs=allowed_algs,
-        allowed_typs=allowed_typs,
-    )
+    verify_checked_signature(alg, decoded.signing_input, decoded.signature, found.resolved.key)
     return found
 
 
@@ -384,10 +377,11 @@ def check_jwt_claims(
         if claim in ("nbf", "exp"):
             seconds = _numeric(decoded.claims, claim) or 0.0
             agrees = abs(seconds - parse_datetime(expected, f"/{name}").timestamp()) < 1
-            value = _show_time(seconds)
         else:
             agrees = value == expected
         if not agrees:
+            if claim in ("nbf", "exp"):  # formatted only for the message: strftime costs
+                value = _show_time(seconds)
             raise CredentialError(
                 f"the JWT {claim!r} claim is {value!r:.120} but the credential's {name} is "
                 f"{expected!r:.120}: a signed claim contradicts the credential",

@@ -84,10 +84,11 @@ def _jwk_member(jwk: Mapping[str, object], name: str, pointer: str) -> bytes:
 class Ed25519Key:
     """An Ed25519 key pair, or a public key alone (verify-only). Immutable; equal by public key."""
 
-    __slots__ = ("_multibase", "_public", "_signer")
+    __slots__ = ("_jwk_x", "_multibase", "_public", "_signer")
     _public: bytes
     _signer: nacl.signing.SigningKey | None
     _multibase: str  # computed on first use: base58 costs more than a signature
+    _jwk_x: str  # computed on first use: a VC-JWT check asks for the JWK on every verification
 
     def __init__(self, public_key: bytes, seed: bytes | None = None) -> None:
         """Prefer the ``from_*`` constructors; this one checks the pair is consistent."""
@@ -265,7 +266,12 @@ class Ed25519Key:
         return f"{self.did}#{self.public_key_multibase}"
 
     def public_jwk(self) -> dict[str, str]:
-        return {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(self._public)}
+        try:
+            x = self._jwk_x
+        except AttributeError:
+            x = b64url_encode(self._public)
+            object.__setattr__(self, "_jwk_x", x)
+        return {"kty": "OKP", "crv": "Ed25519", "x": x}
 
     def did_document(self) -> dict[str, Any]:
         """The did:key DID document (without the optional X25519 keyAgreement derivation)."""
