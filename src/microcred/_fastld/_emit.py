@@ -84,9 +84,9 @@ class Emitter:
             if (
                 size > 2
                 or "@context" in element
-                or not (
-                    ctx.value_keys.intersection(element)
-                    or (size == 1 and ctx.id_keys.intersection(element))
+                or (  # isdisjoint stops at the first key in common and builds no set
+                    ctx.value_keys.isdisjoint(element)
+                    and (size != 1 or ctx.id_keys.isdisjoint(element))
                 )
             ):
                 active = ctx.previous
@@ -126,8 +126,7 @@ class Emitter:
         properties: list[tuple[str, Term | None, str, Any]] = []
         known = active.keys
         for key, value in element.items():
-            entry = known.get(key) or _key(active, key)
-            iri, token = entry[1], entry[2]
+            term, iri, token = known.get(key) or _key(active, key)
             if token is None:  # a keyword
                 if iri == "@context":
                     continue
@@ -137,7 +136,7 @@ class Emitter:
             else:
                 if key == type_key:
                     raise Unsupported("@type changed meaning")
-                properties.append((key, entry[0], token, value))
+                properties.append((key, term, token, value))
         if "@value" in keywords:
             if properties or not keywords.keys() <= _VALUE_KEYS or len(element) > 2:
                 raise Unsupported("value object shape")
@@ -156,33 +155,29 @@ class Emitter:
             term = type_scoped.terms.get(name)
             kind = term.iri if term is not None else expand_vocab(type_scoped, name)
             quads.append(_new(Quad, (subject, RDF_TYPE, self._reference(kind), graph)))
+        # The values, inline rather than a call per property: a string or a single nested node
+        # (the usual values) are handled without the array-flattening generator.
         for key, term, predicate, value in properties:
-            self._property(active, subject, key, term, predicate, value, graph)
+            if term is not None and term.special:
+                self._special(active, subject, key, term, predicate, value, graph)
+                continue
+            found: str | None
+            shape = type(value)
+            if shape is str:
+                found = self._string(active, term, value)
+            elif shape is dict:
+                found = self.element(active, key, value, graph)
+            else:
+                for item in flat(value):
+                    found = self._one(active, key, term, item, graph)
+                    if found is not None:
+                        quads.append(_new(Quad, (subject, predicate, found, graph)))
+                continue
+            if found is not None:
+                quads.append(_new(Quad, (subject, predicate, found, graph)))
         if len(quads) > self.max_quads:
             self._check_size()
         return subject
-
-    def _property(
-        self,
-        active: Context,
-        subject: str,
-        key: str,
-        term: Term | None,
-        predicate: str,
-        value: Any,
-        graph: str,
-    ) -> None:
-        quads = self.quads
-        if term is not None and term.special:
-            self._special(active, subject, key, term, predicate, value, graph)
-        elif type(value) is str:
-            token = self._string(active, term, value)
-            quads.append(_new(Quad, (subject, predicate, token, graph)))
-        else:
-            for item in flat(value):
-                found = self._one(active, key, term, item, graph)
-                if found is not None:
-                    quads.append(_new(Quad, (subject, predicate, found, graph)))
 
     def _special(
         self,
