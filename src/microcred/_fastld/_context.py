@@ -166,6 +166,6 @@ def expand_iri(ctx: Context, value: str) -> str | None:
         if value.startswith("//", colon + 1) or (colon == 1 and value[0] == "_"):
             return value
         mapping = ctx.terms.get(value[:colon])
-        if mapping is None and is_absolute(value):
+        if mapping is None and value[0] != "@":  # expand() returns it as it is, absolute or not
             return value
     return expand(ctx, value, False)
