@@ -13,7 +13,10 @@ import microcred
 
 
 def main(paths: list[str]) -> int:
-    files = [Path(p) for p in paths] or sorted((Path(__file__).parent / "badges").glob("*.json"))
+    shipped = Path(__file__).parent / "badges"  # JSON, and badges baked into PNG and SVG images
+    files = [Path(p) for p in paths] or sorted(
+        f for f in shipped.iterdir() if f.suffix in {".json", ".png", ".svg"}
+    )
     all_verified = True
     with microcred.Verifier() as verifier:  # one verifier: shared caches across badges
         for file in files:
