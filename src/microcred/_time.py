@@ -51,14 +51,14 @@ MAX_LEEWAY = timedelta(days=366)
 
 def as_timedelta(leeway: float | timedelta) -> timedelta:
     """``leeway`` as a timedelta; ValueError unless it is between 0 and :data:`MAX_LEEWAY`."""
-    if not isinstance(leeway, timedelta):
-        if isinstance(leeway, bool) or not isinstance(leeway, int | float):
-            raise TypeError(f"leeway must be seconds or a timedelta, not {type(leeway).__name__}")
-        if not 0 <= leeway <= MAX_LEEWAY.total_seconds():  # also refuses nan
-            raise ValueError(
-                f"leeway must be from 0 to {MAX_LEEWAY.total_seconds():.0f} seconds, not {leeway}"
-            )
-        return timedelta(seconds=leeway)
-    if not timedelta(0) <= leeway <= MAX_LEEWAY:
-        raise ValueError(f"leeway must be from 0 to {MAX_LEEWAY}, not {leeway}")
-    return leeway
+    if isinstance(leeway, timedelta):
+        seconds = leeway.total_seconds()
+    elif isinstance(leeway, int | float) and not isinstance(leeway, bool):
+        seconds = leeway
+    else:
+        raise TypeError(f"leeway must be seconds or a timedelta, not {type(leeway).__name__}")
+    if not 0 <= seconds <= MAX_LEEWAY.total_seconds():  # also refuses nan
+        raise ValueError(
+            f"leeway must be from 0 to {MAX_LEEWAY.total_seconds():.0f} seconds, not {leeway}"
+        )
+    return timedelta(seconds=seconds)

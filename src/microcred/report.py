@@ -35,7 +35,7 @@ class Problem:
         return {"code": self.code, "message": self.message, "pointer": self.pointer}
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Check:
     """One named check (``proof``, ``issuer``, ``validity`` ...) and its outcome.
 
@@ -51,30 +51,6 @@ class Check:
     warnings: tuple[Problem, ...] = ()
     children: tuple[Check, ...] = ()
     report: VerificationReport | None = None
-
-    def __init__(
-        self,
-        name: str,
-        status: Status,
-        message: str = "",
-        code: str | None = None,
-        pointer: str = "",
-        warnings: tuple[Problem, ...] = (),
-        children: tuple[Check, ...] = (),
-        report: VerificationReport | None = None,
-    ) -> None:
-        # The generated frozen __init__ sets each field through object.__setattr__; one
-        # __dict__ update halves the cost, and every verification builds about ten checks.
-        self.__dict__.update(
-            name=name,
-            status=status,
-            message=message,
-            code=code,
-            pointer=pointer,
-            warnings=warnings,
-            children=children,
-            report=report,
-        )
 
     @property
     def problem(self) -> Problem | None:
