@@ -72,3 +72,55 @@ def test_unpicklable_plug_ins_are_refused_for_worker_processes() -> None:
     verifier = microcred.Verifier(offline=True, resolver=lambda method: 1 / 0)  # type: ignore[arg-type,return-value]
     with pytest.raises(ValueError, match="workers=1"):
         list(verifier.verify_many(_badges(1), workers=2))
+
+
+def _shared(items: list[int], *, window: int | None, remote_delay: float) -> Any:
+    """shared_work with a thread pool standing in for the processes; who did what is recorded."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from microcred._batch import shared_work
+
+    caller = threading.get_ident()
+    done_here: list[int] = []
+    pulled = 0
+
+    def work(item: int) -> int:
+        if threading.get_ident() == caller:
+            done_here.append(item)
+        return item * item
+
+    def remote(chunk: list[int]) -> list[int]:
+        time.sleep(remote_delay)
+        return [work(item) for item in chunk]
+
+    def source() -> Any:
+        nonlocal pulled
+        for item in items:
+            pulled += 1
+            yield item
+
+    with ThreadPoolExecutor(1) as pool:
+        out, in_flight = [], []
+        for result in shared_work(
+            work, lambda c: pool.submit(remote, c), source(), processes=1, window=window, chunk=4
+        ):
+            out.append(result)
+            in_flight.append(pulled - len(out) + 1)
+    return out, done_here, max(in_flight)
+
+
+def test_shared_work_keeps_order_while_the_calling_thread_helps() -> None:
+    items = list(range(200))
+    out, done_here, _ = _shared(items, window=None, remote_delay=0.01)
+    assert out == [i * i for i in items]
+    # the "process" is slow, so the calling thread verified chunks itself instead of waiting
+    assert 0 < len(done_here) < len(items)
+
+
+@pytest.mark.parametrize("window", [1, 3, 10])
+def test_shared_work_holds_at_most_window_items(window: int) -> None:
+    out, _, most = _shared(list(range(50)), window=window, remote_delay=0.001)
+    assert out == [i * i for i in range(50)]
+    assert most <= window

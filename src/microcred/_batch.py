@@ -1,9 +1,10 @@
 """Batch verification: stream many inputs through verifiers, in order, with bounded memory.
 
-With one worker the calling thread does the work. With more, each worker *process* builds its
-own :class:`Verifier` from the same options (so caches are shared per worker) — verification
-is CPU-bound Python, which threads would serialise. Inputs travel in chunks: sending them one
-by one costs more in pickling and queueing than verifying them. At most ``window`` inputs are
+With one worker the calling thread does the work. With N, N - 1 worker *processes* (each with
+its own :class:`Verifier` built from the same options, so caches are shared per worker) and the
+calling thread do it together — verification is CPU-bound Python, which threads would
+serialise. Inputs travel in chunks: sending them one by one costs more in pickling and
+queueing than verifying them. At most ``window`` inputs are
 in flight, so an endless iterator is verified in constant memory, and reports come back in
 input order.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -21,7 +22,10 @@ if TYPE_CHECKING:
     from ._verify import Verifier
     from .report import VerificationReport
 
-__all__ = ["verify_many"]
+__all__ = ["shared_work", "verify_many"]
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 _worker: Verifier | None = None
 
@@ -53,12 +57,22 @@ def verify_many(
     if workers < 1:
         raise ValueError("workers must be at least 1")
     if workers == 1:
-        for i, data in enumerate(inputs):
-            report = verifier.check(data)
-            if on_report is not None:
-                on_report(i, report)
-            yield report
-        return
+        reports: Iterator[VerificationReport] = map(verifier.check, inputs)
+    else:
+        reports = _parallel(verifier, inputs, workers, window)
+    for index, report in enumerate(reports):
+        if on_report is not None:
+            on_report(index, report)
+        yield report
+
+
+def _parallel(
+    verifier: Verifier, inputs: Iterable[Any], workers: int, window: int | None
+) -> Iterator[VerificationReport]:
+    """``workers - 1`` processes and the calling thread share the work, chunk by chunk.
+
+    See :func:`shared_work`.
+    """
     # imported here: one worker (the usual case) needs no processes
     import multiprocessing
     import pickle
@@ -72,27 +86,58 @@ def verify_many(
             "this verifier's options (a custom resolver, loader, clock or status checker) cannot "
             f"be sent to worker processes ({exc}); use workers=1 or picklable plug-ins"
         ) from None
-    in_flight: deque[Future[list[VerificationReport]]] = deque()
-    tasks = 2 * workers  # one running and one queued per worker
-    size = max(1, min(_CHUNK, (window or _CHUNK * tasks) // tasks))
     context = multiprocessing.get_context("spawn")
-    done = 0
-
-    def finished(future: Future[list[VerificationReport]]) -> Iterator[VerificationReport]:
-        nonlocal done
-        for report in future.result():
-            if on_report is not None:
-                on_report(done, report)
-            done += 1
-            yield report
-
-    source = iter(inputs)
     with ProcessPoolExecutor(
-        workers, context, initializer=_start_worker, initargs=(options,)
+        workers - 1, context, initializer=_start_worker, initargs=(options,)
     ) as pool:
-        while chunk := list(islice(source, size)):
-            in_flight.append(pool.submit(_check_in_worker, chunk))
-            if len(in_flight) >= tasks:
-                yield from finished(in_flight.popleft())
-        while in_flight:
-            yield from finished(in_flight.popleft())
+
+        def submit(chunk: list[Any]) -> Future[list[VerificationReport]]:
+            return pool.submit(_check_in_worker, chunk)
+
+        yield from shared_work(verifier.check, submit, inputs, processes=workers - 1, window=window)
+
+
+def shared_work(
+    work: Callable[[_T], _R],
+    submit: Callable[[list[_T]], Future[list[_R]]],
+    items: Iterable[_T],
+    *,
+    processes: int,
+    window: int | None = None,
+    chunk: int = _CHUNK,
+) -> Iterator[_R]:
+    """``work(item)`` for every item, in order, shared between processes and this thread.
+
+    ``submit(chunk)`` hands a list of items to the processes and returns the future of their
+    results; each process gets one chunk to run and one waiting. Meanwhile this thread runs
+    ``work`` on the next chunk itself rather than wait: receiving the processes' results takes
+    a fraction of a core, and the rest would sit idle. At most ``window`` items are in flight.
+    """
+    queued = 2 * processes
+    capacity = queued + 4  # and chunks done here meanwhile, held until their turn
+    if window is not None:
+        capacity = max(1, min(capacity, window))
+    size = max(1, min(chunk, (window or chunk * capacity) // capacity))
+    pending: deque[Future[list[_R]] | list[_R]] = deque()
+    source = iter(items)
+    while True:
+        while pending and _ready(pending[0]):
+            yield from _results(pending.popleft())
+        batch = list(islice(source, size)) if len(pending) < capacity else []
+        if batch:
+            if sum(not _ready(p) for p in pending) < queued:
+                pending.append(submit(batch))
+            else:
+                pending.append([work(item) for item in batch])
+        elif pending:  # full, or the input is exhausted: wait for the oldest chunk
+            yield from _results(pending.popleft())
+        else:
+            return
+
+
+def _ready(chunk: Future[list[_R]] | list[_R]) -> bool:
+    return isinstance(chunk, list) or chunk.done()
+
+
+def _results(chunk: Future[list[_R]] | list[_R]) -> list[_R]:
+    return chunk if isinstance(chunk, list) else chunk.result()

@@ -248,9 +248,10 @@ class Verifier:
     ) -> Iterator[VerificationReport]:
         """Check every input and yield the reports in input order, streaming.
 
-        ``workers`` > 1 verifies in that many processes, each with its own verifier built from
-        this one's options (its plug-ins must then be picklable). At most ``window`` inputs
-        (default 4 per worker) are in flight, so memory stays bounded for any number of inputs.
+        ``workers`` > 1 verifies in that many processes: this one, and ``workers - 1`` more,
+        each with its own verifier built from this one's options (its plug-ins must then be
+        picklable). At most ``window`` inputs (default a few hundred) are in flight, so memory
+        stays bounded for any number of inputs.
         ``on_report(index, report)`` is called as each report is ready (e.g. for progress).
         """
         return verify_many(self, inputs, workers=workers, window=window, on_report=on_report)

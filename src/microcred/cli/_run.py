@@ -1,9 +1,10 @@
 """Running ``verify`` over many inputs: in this process, or in worker processes, in order.
 
-Verification is CPU-bound Python, so ``-j N`` uses N worker *processes*, each with its own
-:class:`~microcred.Verifier` built from the same picklable :class:`Settings` (its own HTTP
-cache). At most ``4 * N`` inputs are in flight and results come back in input order. Workers
-ignore SIGINT: Ctrl-C reaches only this process, which stops and keeps what finished.
+Verification is CPU-bound Python, so ``-j N`` uses N *processes*: this one and N - 1 workers,
+each with its own :class:`~microcred.Verifier` built from the same picklable :class:`Settings`
+(its own HTTP cache), sharing the inputs as :func:`microcred._batch.shared_work` does. A few
+inputs per process are in flight and results come back in input order. Workers ignore SIGINT:
+Ctrl-C reaches only this process, which stops and keeps what finished.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import dataclasses
 import multiprocessing
 import signal
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .._batch import shared_work
 from .._http import HTTPPolicy
 from .._verify import Verifier
 from ..report import Check, Status, VerificationReport
@@ -217,10 +218,10 @@ def _sigint_deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _check_in_worker(source: Source) -> Result:
+def _check_in_worker(sources: list[Source]) -> list[Result]:
     assert _worker is not None
     verifier, settings = _worker
-    return check_source(verifier, source, settings.challenge, settings.domain)
+    return [check_source(verifier, s, settings.challenge, settings.domain) for s in sources]
 
 
 def run_all(
@@ -230,32 +231,36 @@ def run_all(
     on_result: Callable[[Result], None],
 ) -> bool:
     """Check every source, calling ``on_result`` in input order; True if Ctrl-C stopped it."""
-    if jobs <= 1 or len(sources) <= 1:
-        with settings.verifier() as verifier:
+    with settings.verifier() as verifier:
+
+        def check(source: Source) -> Result:
+            return check_source(verifier, source, settings.challenge, settings.domain)
+
+        if jobs <= 1 or len(sources) <= 1:
             try:
                 for source in sources:
-                    on_result(check_source(verifier, source, settings.challenge, settings.domain))
+                    on_result(check(source))
             except KeyboardInterrupt:
                 return True
-        return False
-    pool = ProcessPoolExecutor(
-        min(jobs, len(sources)),
-        multiprocessing.get_context("spawn"),
-        initializer=_start_worker,
-        initargs=(settings,),
-    )
-    in_flight: deque[Future[Result]] = deque()
-    interrupted = False
-    try:
-        for source in sources:
+            return False
+        processes = min(jobs, len(sources)) - 1
+        pool = ProcessPoolExecutor(
+            processes,
+            multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(settings,),
+        )
+
+        def submit(batch: list[Source]) -> Future[list[Result]]:
             with _sigint_deferred():
-                in_flight.append(pool.submit(_check_in_worker, source))
-            if len(in_flight) >= 4 * jobs:
-                on_result(in_flight.popleft().result())
-        while in_flight:
-            on_result(in_flight.popleft().result())
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        pool.shutdown(wait=not interrupted, cancel_futures=True)
-    return interrupted
+                return pool.submit(_check_in_worker, batch)
+
+        interrupted = False
+        try:
+            for result in shared_work(check, submit, sources, processes=processes, chunk=1):
+                on_result(result)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            pool.shutdown(wait=not interrupted, cancel_futures=True)
+        return interrupted

@@ -85,7 +85,12 @@ def add_parser(commands: Any) -> None:
     )
     checks.add_argument("--domain", help="presentations: the domain the holder's proof must carry")
     checks.add_argument(
-        "-j", "--jobs", type=int, default=1, metavar="N", help="worker processes (0 = CPUs)"
+        "-j",
+        "--jobs",
+        type=int,
+        default=1,
+        metavar="N",
+        help="processes, this one included (0 = CPUs)",
     )
     net = verify.add_argument_group("documents and network")
     net.add_argument(
