@@ -34,6 +34,7 @@ import pytest
 import microcred
 from microcred import (
     Ed25519Key,
+    MalformedCredential,
     ResourceLimitExceeded,
     Status,
     StatusList,
@@ -41,7 +42,7 @@ from microcred import (
     Verifier,
 )
 from microcred._multibase import b64url_encode
-from microcred._parse import InputLimits
+from microcred._parse import InputLimits, parse_json_object
 from microcred._rdfc import CanonLimits, Quad, canonicalize, parse_nquads
 
 from conftest import VECTORS, ob_badge
@@ -426,3 +427,26 @@ def test_fetches_per_verification_are_bounded() -> None:
     assert {c.code for c in presented.children[32:]} == {"FETCH_LIMIT"}
     with Verifier(now=NOW, offline=True, pins=pins, max_fetches=64) as verifier:
         assert verifier.check(vp, challenge="c").verified
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "pointer"),
+    [
+        ('{"a": [1, {"b": 1e400}]}', "finite", "/a/1/b"),
+        ('{"a": -1E999}', "finite", "/a"),
+        ('{"x": {"n": ' + "9" * 310 + "}}", "range of a double", "/x/n"),
+    ],
+)
+def test_numbers_no_double_holds_are_named_in_json_text(
+    text: str, message: str, pointer: str
+) -> None:
+    with pytest.raises(MalformedCredential, match=message) as info:
+        parse_json_object(text)
+    assert info.value.pointer == pointer
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    text = '{"a": "' + "[{" * 100 + '", "b": ' + "9" * 300 + ", " + '"c": 1.5e300}'
+    assert parse_json_object(text, InputLimits(max_depth=2))["c"] == 1.5e300
+    with pytest.raises(ResourceLimitExceeded):
+        parse_json_object('{"a": ' + "[" * 3 + "]" * 3 + "}", InputLimits(max_depth=2))

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._multibase import b64url_decode, b64url_encode
-from ._parse import DEFAULT_INPUT_LIMITS, InputLimits, parse_json_object
+from ._parse import DEFAULT_INPUT_LIMITS, InputLimits, copy_json, parse_json_object
 from .errors import (
     InvalidKey,
     InvalidProof,
@@ -115,13 +115,33 @@ def parse_compact(
         )
     if not parts[0] or not parts[1]:
         raise MalformedCredential("the JWS header and payload must not be empty")
-    try:  # a JSON object without duplicate members, small and shallow
-        header = parse_json_object(_part(parts[0], "header"), _HEADER_LIMITS)
-    except MalformedCredential as exc:
-        raise type(exc)(f"JWS header: {exc.message}", code=exc.code) from None
+    header = _header(parts[0])
     payload, signature = _part(parts[1], "payload"), _part(parts[2], "signature")
     signing_input = f"{parts[0]}.{parts[1]}".encode("ascii")
     return CompactJWS(header, payload, signing_input, signature)
+
+
+_HEADERS: dict[str, dict[str, Any]] = {}  # encoded header -> parsed: one issuer sends the same
+_MAX_HEADERS = 256
+
+
+def _header(encoded: str) -> dict[str, Any]:
+    """The header as a JSON object without duplicate members, small and shallow.
+
+    Tokens of one issuer share their header, so the parsed form is remembered (a copy is
+    returned: callers may change theirs).
+    """
+    known = _HEADERS.get(encoded)
+    if known is not None:
+        return copy_json(known)
+    try:
+        header = parse_json_object(_part(encoded, "header"), _HEADER_LIMITS)
+    except MalformedCredential as exc:
+        raise type(exc)(f"JWS header: {exc.message}", code=exc.code) from None
+    if len(_HEADERS) >= _MAX_HEADERS:
+        _HEADERS.clear()
+    _HEADERS[encoded] = copy_json(header)
+    return header
 
 
 def check_header(

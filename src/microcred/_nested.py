@@ -9,6 +9,7 @@ while the report still shows the credential's own proof and exactly which endors
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 from typing import Any
 
 from ._parse import escape
@@ -72,6 +73,11 @@ def _mentions_endorsements(document: Mapping[str, Any]) -> bool:
     return False
 
 
+@cache
+def _none_found(name: str, noun: str) -> Check:
+    return Check(name, Status.SKIPPED, f"no {noun}s")  # one immutable check per kind
+
+
 def _pointer(path: tuple[str | int, ...]) -> str:
     return "".join(f"/{escape(str(step))}" for step in path)
 
@@ -106,7 +112,7 @@ def check_nested(
     not be completed makes it indeterminate, and every nested report is kept in ``children``.
     """
     if not found:
-        return Check(name, Status.SKIPPED, f"no {noun}s")
+        return _none_found(name, noun)
     if depth >= max_depth:
         return Check(
             name,

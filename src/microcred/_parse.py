@@ -53,18 +53,44 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+class _OutOfRange(Exception):
+    """A number beyond a double: the slow walk finds it again, to name its JSON Pointer."""
+
+
 def _parse_int(text: str) -> int:
     if len(text) > _MAX_INT_DIGITS:
         raise MalformedCredential(f"a number has {len(text)} digits; at most {_MAX_INT_DIGITS}")
     return int(text)
 
 
+def _parse_int_in_range(text: str) -> int:
+    value = _parse_int(text)
+    if len(text) > 300 and not -_MAX_NUMBER <= value <= _MAX_NUMBER:
+        raise _OutOfRange
+    return value
+
+
+def _parse_finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 overflows to infinity
+        raise _OutOfRange
+    return value
+
+
 def _reject_constant(name: str) -> float:
     raise MalformedCredential(f"{name} is not valid JSON")
 
 
-# One decoder for every document (json.loads with hooks would build a new one each call).
+# One decoder for every document (json.loads with hooks would build a new one each call). The
+# first refuses numbers no double holds, so that what it returns is JSON within range and only
+# the depth is left to check; the second keeps them, for the walk that names where they are.
 _DECODER = json.JSONDecoder(
+    object_pairs_hook=_reject_duplicates,
+    parse_constant=_reject_constant,
+    parse_int=_parse_int_in_range,
+    parse_float=_parse_finite,
+)
+_LENIENT_DECODER = json.JSONDecoder(
     object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant, parse_int=_parse_int
 )
 
@@ -89,7 +115,10 @@ def parse_json_object(
     check_size(data, limits)
     try:
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-        value = _DECODER.decode(text)
+        try:
+            value = _DECODER.decode(text)
+        except _OutOfRange:
+            return require_object(_LENIENT_DECODER.decode(text), limits)  # raises, naming where
     except UnicodeDecodeError as exc:
         raise MalformedCredential(f"the input is not UTF-8 text: {exc.reason}") from None
     except RecursionError:
@@ -100,6 +129,8 @@ def parse_json_object(
         raise MalformedCredential(
             f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
+    if type(value) is dict and text.count("{") + text.count("[") <= limits.max_depth:
+        return value  # JSON within range (the decoder saw to it), and too few brackets to nest
     return require_object(value, limits)
 
 

@@ -30,6 +30,8 @@ _UNSIGNED_LISTS = frozenset({"1EdTechRevocationList"})
 _CACHE_SIZE = 256
 
 
+_NO_STATUS = Check("status", Status.SKIPPED, "the credential declares no status")
+
 class StatusStep:
     """Checks status entries with ``checkers`` (by entry type) and lists from ``fetch``."""
 
@@ -49,7 +51,7 @@ class StatusStep:
     def __call__(self, run: Run) -> Check:
         declared = run.document.get("credentialStatus")
         if declared is None:
-            return Check("status", Status.SKIPPED, "the credential declares no status")
+            return _NO_STATUS
         entries = as_list(declared)
         pointers = (
             [f"/credentialStatus/{i}" for i in range(len(entries))]

@@ -275,7 +275,7 @@ class Verifier:
             return VerificationReport(checks=(failed,))
         types = tuple(t for t in as_list(document.get("type")) if isinstance(t, str))
         nested = partial(self._check_nested, depth=depth + 1)
-        parsed = Check("parse", Status.PASSED, "a JSON object" if jwt is None else "a VC-JWT")
+        parsed = _PARSED_JSON if jwt is None else _PARSED_JWT
         if "VerifiablePresentation" in types and depth > 0:
             # an endorsement or a presented credential must be a credential: a presentation
             # there would pass with its own challenge unchecked
@@ -420,6 +420,12 @@ def _unbaked(image: bytes) -> dict[str, Any] | str:
     return payload
 
 
+# Checks whose outcome is always the same are made once (reports are immutable).
+_PARSED_JSON = Check("parse", Status.PASSED, "a JSON object")
+_PARSED_JWT = Check("parse", Status.PASSED, "a VC-JWT")
+_NO_REFRESH = Check("refresh", Status.SKIPPED, "no refresh service")
+
+
 def _string(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
@@ -443,7 +449,7 @@ def _refresh_offer(document: Mapping[str, Any]) -> Check:
     """Report a refresh service without using it (fetching is the caller's opt-in)."""
     service = document.get("refreshService")
     if service is None:
-        return Check("refresh", Status.SKIPPED, "no refresh service")
+        return _NO_REFRESH
     if not _refreshable(service):
         return Check(
             "refresh",
