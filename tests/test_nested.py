@@ -215,3 +215,27 @@ def test_a_credential_proof_cannot_sign_a_presentation() -> None:
     vp["proof"]["proofPurpose"] = "assertionMethod"
     report = microcred.check(vp, now=NOW, offline=True, challenge="c")
     assert report.check("proof").code == "MISMATCHED_PROOF_PURPOSE_ERROR"
+
+
+@pytest.mark.parametrize("escaped", [False, True])
+def test_an_endorsement_in_a_vc_jwt_is_found_however_its_key_is_spelled(escaped: bool) -> None:
+    import json
+
+    from microcred._jose import parse_compact, sign_compact
+
+    forged = endorsement()
+    forged["credentialSubject"]["endorsementComment"] = "Best welding school in the world"
+    document = badge(endorsements=[forged])
+    del document["proof"]
+    jws = parse_compact(microcred.issue_jwt(document, SCHOOL))
+    payload = jws.payload.decode()
+    if escaped:  # the same JSON: a key may be written with \u escapes
+        payload = payload.replace('"endorsement', '"\\u0065ndorsement')
+        assert "endorsement" not in payload
+        assert json.loads(payload) == json.loads(jws.payload)
+    token = sign_compact(payload.encode(), SCHOOL, jws.header)
+    report = microcred.check(token, now=NOW, offline=True)
+    assert report.check("proof").status is Status.PASSED
+    check = report.check("endorsements")
+    assert check.status is Status.FAILED
+    assert check.pointer == "/credentialSubject/achievement/endorsement/0"

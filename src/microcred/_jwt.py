@@ -29,7 +29,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -96,6 +96,7 @@ class JwtCredential:
     signing_input: bytes
     signature: bytes
     vc_claim: bool = False
+    payload: bytes = field(default=b"", repr=False)  # the decoded JSON text, as it came
 
     @property
     def is_presentation(self) -> bool:
@@ -137,7 +138,9 @@ def _signer(document: Mapping[str, Any]) -> str:
 def _issuer(document: Mapping[str, Any]) -> str | None:
     """The id of the issuer (of the holder, for a presentation): what ``iss`` names."""
     issuer = document.get(_signer(document))
-    return _string(issuer.get("id") if isinstance(issuer, Mapping) else issuer)
+    if type(issuer) is dict or isinstance(issuer, Mapping):  # the exact type first: cheaper
+        issuer = issuer.get("id")
+    return _string(issuer)
 
 
 def _mapped(document: Mapping[str, Any], claim: str) -> tuple[str, Any]:
@@ -147,7 +150,7 @@ def _mapped(document: Mapping[str, Any], claim: str) -> tuple[str, Any]:
     if claim in ("sub", "jti"):
         item = document.get("credentialSubject") if claim == "sub" else document
         item = item[0] if isinstance(item, list) and len(item) == 1 else item
-        value = item.get("id") if isinstance(item, Mapping) else None
+        value = item.get("id") if type(item) is dict or isinstance(item, Mapping) else None
         return ("credentialSubject id" if claim == "sub" else "id"), _string(value)
     new, old = ("validFrom", "issuanceDate") if claim == "nbf" else ("validUntil", "expirationDate")
     name = new if new in document or old not in document else old
@@ -254,7 +257,9 @@ def decode_jwt_credential(
     wrapped = [name for name in ("vc", "vp") if name in claims]
     if not wrapped:
         credential = {k: v for k, v in claims.items() if k not in REGISTERED_CLAIMS}
-        return JwtCredential(jws.header, claims, credential, jws.signing_input, jws.signature)
+        return JwtCredential(
+            jws.header, claims, credential, jws.signing_input, jws.signature, False, jws.payload
+        )
     name = wrapped[0]
     if not isinstance(claims[name], Mapping) or "@context" in claims or len(wrapped) > 1:
         raise MalformedCredential(
@@ -262,7 +267,9 @@ def decode_jwt_credential(
             pointer=f"/{name}",
         )
     credential = _complete(copy_json(dict(claims[name])), claims, name)
-    return JwtCredential(jws.header, claims, credential, jws.signing_input, jws.signature, True)
+    return JwtCredential(
+        jws.header, claims, credential, jws.signing_input, jws.signature, True, jws.payload
+    )
 
 
 def _complete(vc: dict[str, Any], claims: Mapping[str, Any], name: str) -> dict[str, Any]:

@@ -327,10 +327,11 @@ def validate_schema(
                 findings.append(finding)
             elif url is not None:
                 urls[url] = None
-    types = document.get("type")
-    inferred_url = schema_for_types(types if isinstance(types, list) else [str(types)])
-    if inferred and inferred_url is not None:
-        urls[inferred_url] = None
+    if inferred:
+        types = document.get("type")
+        inferred_url = schema_for_types(types if isinstance(types, list) else [str(types)])
+        if inferred_url is not None:
+            urls[inferred_url] = None
     checked: set[str] = set()
     for url in urls:
         if SCHEMA_URLS[url] not in checked:

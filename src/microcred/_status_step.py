@@ -32,6 +32,7 @@ _CACHE_SIZE = 256
 
 _NO_STATUS = Check("status", Status.SKIPPED, "the credential declares no status")
 
+
 class StatusStep:
     """Checks status entries with ``checkers`` (by entry type) and lists from ``fetch``."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from .errors import MalformedCredential
 
@@ -28,11 +29,22 @@ def format_datetime(moment: datetime) -> str:
 
 def parse_datetime(value: object, pointer: str) -> datetime:
     """A timezone-aware datetime, or MalformedCredential naming the field."""
-    if not isinstance(value, str) or not _DATETIME.match(value):
-        raise MalformedCredential(
-            f"{value!r} is not a date-time with a time zone (e.g. 2024-01-31T12:00:00Z)",
-            pointer=pointer,
-        )
+    if isinstance(value, str):
+        moment = _parse(value)
+        if moment is not None:
+            return moment
+        if _DATETIME.match(value):
+            raise MalformedCredential(f"{value!r} is not a valid date-time", pointer=pointer)
+    raise MalformedCredential(
+        f"{value!r} is not a date-time with a time zone (e.g. 2024-01-31T12:00:00Z)",
+        pointer=pointer,
+    )
+
+
+@lru_cache(maxsize=1024)  # a credential repeats its dates (validFrom, nbf), a batch its issuer's
+def _parse(value: str) -> datetime | None:
+    if not _DATETIME.match(value):
+        return None
     text = value.upper().replace("Z", "+00:00")
     head, dot, rest = text.partition(".")
     if dot:  # Python accepts at most 6 fractional digits
@@ -42,7 +54,7 @@ def parse_datetime(value: object, pointer: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise MalformedCredential(f"{value!r} is not a valid date-time", pointer=pointer) from None
+        return None
 
 
 #: The largest clock skew accepted: beyond a year it is not skew but a different clock.
