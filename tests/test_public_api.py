@@ -98,3 +98,18 @@ def test_error_codes_are_unique_per_class() -> None:
     ]
     codes = [e.code for e in errors]
     assert len(codes) == len(set(codes)), codes
+
+
+def test_check_init_matches_its_fields() -> None:
+    """Check has a hand-written __init__ (for speed): it must take exactly the fields."""
+    import dataclasses
+    import inspect
+
+    from microcred import Check
+
+    fields = [(f.name, f.default) for f in dataclasses.fields(Check)]
+    parameters = list(inspect.signature(Check.__init__).parameters.values())[1:]
+    assert [(p.name, p.default) for p in parameters] == [
+        (name, inspect.Parameter.empty if default is dataclasses.MISSING else default)
+        for name, default in fields
+    ]

@@ -101,7 +101,7 @@ def as_list(value: Any) -> list[Any]:
 def issuer_id(document: Mapping[str, Any], field: str = "issuer") -> str | None:
     """The id of ``issuer`` (or ``holder``), whether it is a URL or an object with an id."""
     party = document.get(field)
-    if isinstance(party, Mapping):
+    if type(party) is dict or isinstance(party, Mapping):  # the exact type first: cheaper
         party = party.get("id")
     return party if isinstance(party, str) else None
 
@@ -180,7 +180,7 @@ def _suite(run: Run, proof: Mapping[str, Any], pointer: str) -> Cryptosuite:
 
 
 def _check_one_proof(run: Run, proofs: list[Any], proof: Any, pointer: str) -> Check:
-    if not isinstance(proof, Mapping):
+    if type(proof) is not dict and not isinstance(proof, Mapping):
         raise InvalidProof("a proof must be a JSON object", pointer=pointer)
     suite = _suite(run, proof, pointer)
     method = _check_proof_options(run, proof, pointer)

@@ -161,8 +161,8 @@ def check_header(
             f"JWS alg {alg!r:.20} is an HMAC (shared-secret) algorithm: refused, a shared "
             "secret cannot show who issued a credential"
         )
-    accepted = sorted(allowed_algs & SUPPORTED_ALGS)
-    if alg not in accepted:
+    if alg not in allowed_algs or alg not in SUPPORTED_ALGS:
+        accepted = sorted(allowed_algs & SUPPORTED_ALGS)
         raise UnsupportedSuite(
             f"JWS alg {alg!r:.20} is not accepted (accepted: {', '.join(accepted) or 'none'})"
         )

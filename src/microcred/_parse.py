@@ -43,13 +43,15 @@ _MAX_NUMBER = int(sys.float_info.max)  # JSON-LD and JCS turn numbers into doubl
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise MalformedCredential(
-                f"duplicate JSON key {key!r}: a credential must be unambiguous"
-            )
-        out[key] = value
+    out = dict(pairs)  # in C; only when a key came twice is the list walked, for the message
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise MalformedCredential(
+                    f"duplicate JSON key {key!r}: a credential must be unambiguous"
+                )
+            seen.add(key)
     return out
 
 
@@ -114,7 +116,7 @@ def parse_json_object(
     """Parse JSON text that must hold one object."""
     check_size(data, limits)
     try:
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        text = _text(data) if isinstance(data, bytes) else data
         try:
             value = _DECODER.decode(text)
         except _OutOfRange:
@@ -132,6 +134,11 @@ def parse_json_object(
     if type(value) is dict and text.count("{") + text.count("[") <= limits.max_depth:
         return value  # JSON within range (the decoder saw to it), and too few brackets to nest
     return require_object(value, limits)
+
+
+def _text(data: bytes) -> str:
+    """UTF-8, with or without a byte order mark (the utf-8-sig codec is slower Python)."""
+    return (data[3:] if data.startswith(b"\xef\xbb\xbf") else data).decode("utf-8")
 
 
 def require_object(value: Any, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> dict[str, Any]:
