@@ -43,6 +43,8 @@ def _check_in_worker(chunk: list[Any]) -> list[VerificationReport]:
 
 
 _CHUNK = 64  # inputs per task: large enough to amortise the IPC, small enough to stream
+_QUEUED = 3  # chunks per process: one running, two waiting (it must never run dry)
+_AHEAD = 6  # chunks the calling thread may finish while it waits for the oldest
 
 
 def verify_many(
@@ -109,12 +111,12 @@ def shared_work(
     """``work(item)`` for every item, in order, shared between processes and this thread.
 
     ``submit(chunk)`` hands a list of items to the processes and returns the future of their
-    results; each process gets one chunk to run and one waiting. Meanwhile this thread runs
+    results; each process has a few chunks queued. Meanwhile this thread runs
     ``work`` on the next chunk itself rather than wait: receiving the processes' results takes
     a fraction of a core, and the rest would sit idle. At most ``window`` items are in flight.
     """
-    queued = 2 * processes
-    capacity = queued + 4  # and chunks done here meanwhile, held until their turn
+    queued = _QUEUED * processes
+    capacity = queued + _AHEAD  # and chunks done here meanwhile, held until their turn
     if window is not None:
         capacity = max(1, min(capacity, window))
     size = max(1, min(chunk, (window or chunk * capacity) // capacity))
