@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import microcred
 
 EXPECTED = {
@@ -100,16 +102,22 @@ def test_error_codes_are_unique_per_class() -> None:
     assert len(codes) == len(set(codes)), codes
 
 
-def test_check_init_matches_its_fields() -> None:
-    """Check has a hand-written __init__ (for speed): it must take exactly the fields."""
+@pytest.mark.parametrize("cls", ["Check", "VerificationReport"])
+def test_hand_written_init_matches_the_fields(cls: str) -> None:
+    """Check and VerificationReport have their own __init__ (for speed): it takes the fields."""
     import dataclasses
     import inspect
 
-    from microcred import Check
-
-    fields = [(f.name, f.default) for f in dataclasses.fields(Check)]
-    parameters = list(inspect.signature(Check.__init__).parameters.values())[1:]
-    assert [(p.name, p.default) for p in parameters] == [
-        (name, inspect.Parameter.empty if default is dataclasses.MISSING else default)
-        for name, default in fields
+    kind = getattr(microcred, cls)
+    expected = [
+        (f.name, None if f.default_factory is not dataclasses.MISSING else f.default)
+        for f in dataclasses.fields(kind)
     ]
+    parameters = list(inspect.signature(kind.__init__).parameters.values())[1:]
+    assert [
+        (p.name, dataclasses.MISSING if p.default is inspect.Parameter.empty else p.default)
+        for p in parameters
+    ] == expected
+    report = microcred.VerificationReport(checks=())
+    assert report.extra == {}
+    assert report.extra is not microcred.VerificationReport(()).extra

@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol
 from urllib.parse import urlsplit
 
 from ._schema import validate_schema
-from ._time import parse_datetime
+from ._time import format_datetime, parse_datetime
 from .errors import (
     CredentialError,
     ExpiredCredential,
@@ -36,6 +35,8 @@ from .suites._proofs import Processing, chain_input, verify_proof_value
 
 if TYPE_CHECKING:
     from ._jwt import JwtCredential, JwtKey
+
+_P = ParamSpec("_P")
 
 __all__ = [
     "Run",
@@ -84,10 +85,10 @@ class Run:
     jwt_key: JwtKey | None = None
 
 
-def run_check(name: str, check: Callable[[], Check]) -> Check:
-    """Run one check; a verdict error fails it, a could-not-complete error is indeterminate."""
+def run_check(name: str, check: Callable[_P, Check], *args: _P.args, **kwargs: _P.kwargs) -> Check:
+    """Run ``check(*args)``; a verdict error fails it, a could-not-complete one is indeterminate."""
     try:
-        return check()
+        return check(*args, **kwargs)
     except CredentialError as exc:
         return Check(name, Status.FAILED, exc.message, exc.code, exc.pointer)
     except ResolutionError as exc:
@@ -143,7 +144,7 @@ def check_proofs(run: Run) -> Check:
         [f"/proof/{i}" for i in range(len(items))] if isinstance(proofs, list) else ["/proof"]
     )
     children = tuple(
-        run_check("proof", partial(_check_one_proof, run, items, proof, ptr))
+        run_check("proof", _check_one_proof, run, items, proof, ptr)
         for proof, ptr in zip(items, pointers, strict=True)
     )
     for status in (Status.PASSED, Status.INDETERMINATE):
@@ -310,7 +311,24 @@ def check_validity(run: Run) -> Check:
             raise ExpiredCredential(
                 f"the credential expired at {doc[end_name]}", pointer=f"/{end_name}"
             )
-    return Check("validity", Status.PASSED, f"valid at {now.isoformat()}")
+    return Check("validity", Status.PASSED, f"valid at {_to_the_second(now)}")
+
+
+_last_second: tuple[float, str] = (float("nan"), "")
+
+
+def _to_the_second(now: datetime) -> str:
+    """``now`` for a message, to the second; the last one is remembered (a batch shares it)."""
+    global _last_second
+    second = now.timestamp() // 1
+    seen, text = _last_second
+    if second != seen:
+        try:
+            text = format_datetime(now)
+        except (OverflowError, ValueError):  # the edge of the calendar in another time zone
+            text = now.isoformat()
+        _last_second = (second, text)
+    return text
 
 
 def check_schema(run: Run) -> Check:

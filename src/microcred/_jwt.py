@@ -29,9 +29,9 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from ._jose import (
     DEFAULT_TYPS,
@@ -81,13 +81,13 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _THUMBPRINT_URN = "urn:ietf:params:oauth:jwk-thumbprint:sha-256:"
 
 
-@dataclass(frozen=True)
-class JwtCredential:
+class JwtCredential(NamedTuple):
     """A decoded VC-JWT; nothing about it is verified yet.
 
     ``claims`` is the whole JWT claims set; ``credential`` the credential it carries (the
     payload minus registered claims, or the ``vc`` claim completed from the claims when
     ``vc_claim`` is true). Pointers of claim problems (``/iss`` ...) point into ``claims``.
+    A named tuple (made for every token, faster than a frozen dataclass).
     """
 
     header: dict[str, Any]
@@ -96,7 +96,7 @@ class JwtCredential:
     signing_input: bytes
     signature: bytes
     vc_claim: bool = False
-    payload: bytes = field(default=b"", repr=False)  # the decoded JSON text, as it came
+    payload: bytes = b""  # the decoded JSON text, as it came
 
     @property
     def is_presentation(self) -> bool:

@@ -10,7 +10,6 @@ the same pipeline, whatever its format.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from functools import partial
 from typing import Any
 
 from ._checks import Run, as_list, check_issuer, check_proofs, issuer_id, run_check
@@ -123,16 +122,16 @@ def presentation_checks(
     )
     if run.jwt is None:
         signature = [
-            run_check("proof", partial(check_proofs, run)),
-            run_check("holder", partial(check_issuer, run)),
+            run_check("proof", check_proofs, run),
+            run_check("holder", check_issuer, run),
         ]
     else:
         signature = [
-            run_check("proof", partial(check_jwt_proof, run)),
-            run_check("holder", partial(check_jwt_issuer, run)),
-            run_check("claims", partial(check_jwt_claims_step, run)),
+            run_check("proof", check_jwt_proof, run),
+            run_check("holder", check_jwt_issuer, run),
+            run_check("claims", check_jwt_claims_step, run),
         ]
-    checks = [*signature, run_check("challenge", partial(_check_challenge, run)), credentials]
+    checks = [*signature, run_check("challenge", _check_challenge, run), credentials]
     if holder_is_subject:
-        checks.append(run_check("holder_binding", partial(_check_holder_is_subject, run, reports)))
+        checks.append(run_check("holder_binding", _check_holder_is_subject, run, reports))
     return tuple(checks)

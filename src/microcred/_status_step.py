@@ -60,7 +60,7 @@ class StatusStep:
             else ["/credentialStatus"]
         )
         children = tuple(
-            run_check("status", partial(self._check_status_entry, run, entry, pointer))
+            run_check("status", self._check_status_entry, run, entry, pointer)
             for entry, pointer in zip(entries, pointers, strict=True)
         )
         for status in (Status.FAILED, Status.INDETERMINATE):

@@ -24,7 +24,8 @@ def utc_now() -> datetime:
 
 def format_datetime(moment: datetime) -> str:
     """UTC, seconds precision, ``Z``: the form issuers are asked to use."""
-    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime: it writes years below 1000 with four digits, as XML Schema does
+    return moment.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def parse_datetime(value: object, pointer: str) -> datetime:

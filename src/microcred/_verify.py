@@ -273,7 +273,7 @@ class Verifier:
         except MalformedCredential as exc:
             failed = Check("parse", Status.FAILED, exc.message, exc.code, exc.pointer)
             return VerificationReport(checks=(failed,))
-        types = tuple(t for t in as_list(document.get("type")) if isinstance(t, str))
+        types = tuple([t for t in as_list(document.get("type")) if isinstance(t, str)])
         nested = partial(self._check_nested, depth=depth + 1)
         parsed = _PARSED_JSON if jwt is None else _PARSED_JWT
         if "VerifiablePresentation" in types and depth > 0:
@@ -316,25 +316,25 @@ class Verifier:
         signature: tuple[Check, ...]
         if jwt is None:
             signature = (
-                run_check("proof", partial(check_proofs, run)),
-                run_check("issuer", partial(check_issuer, run)),
+                run_check("proof", check_proofs, run),
+                run_check("issuer", check_issuer, run),
             )
         else:
             signature = (
-                run_check("proof", partial(check_jwt_proof, run)),
-                run_check("issuer", partial(check_jwt_issuer, run)),
-                run_check("claims", partial(check_jwt_claims_step, run)),
+                run_check("proof", check_jwt_proof, run),
+                run_check("issuer", check_jwt_issuer, run),
+                run_check("claims", check_jwt_claims_step, run),
             )
         status = (
-            run_check("status", partial(self._status, run))
+            run_check("status", self._status, run)
             if with_status
             else Check("status", Status.SKIPPED, "status lists are not checked for status lists")
         )
         checks = (
             parsed,
-            run_check("schema", partial(check_schema, run)),
+            run_check("schema", check_schema, run),
             *signature,
-            run_check("validity", partial(check_validity, run)),
+            run_check("validity", check_validity, run),
             status,
             check_nested(
                 "endorsements",

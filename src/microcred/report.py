@@ -116,6 +116,26 @@ class VerificationReport:
     input: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
+    def __init__(  # the fields above, with their defaults (as Check's, for speed)
+        self,
+        checks: tuple[Check, ...],
+        credential_id: str | None = None,
+        issuer: str | None = None,
+        types: tuple[str, ...] = (),
+        format: str = "json",
+        input: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        self.__dict__.update(
+            checks=checks,
+            credential_id=credential_id,
+            issuer=issuer,
+            types=types,
+            format=format,
+            input=input,
+            extra={} if extra is None else extra,
+        )
+
     @property
     def verified(self) -> bool:
         statuses = {c.name: c.status for c in self.checks}
