@@ -101,7 +101,9 @@ def check_size(data: str | bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) ->
     """Refuse input over ``limits.max_bytes`` before any work on it."""
     # A str never has more characters than its UTF-8 bytes: refuse huge text without copying it.
     size = (
-        len(data) if isinstance(data, bytes) or len(data) > limits.max_bytes else len(data.encode())
+        len(data)
+        if isinstance(data, bytes) or data.isascii() or len(data) > limits.max_bytes
+        else len(data.encode())
     )
     if size > limits.max_bytes:
         raise ResourceLimitExceeded(
@@ -222,9 +224,19 @@ _COMPACT_JWS_TEXT, _COMPACT_JWS_BYTES = re.compile(_JWS), re.compile(_JWS.encode
 
 
 def looks_like_compact_jws(data: str | bytes) -> bool:
-    """Whether the input is a compact JWS (three base64url parts), i.e. a VC-JWT to decode."""
+    """Whether the input is a compact JWS (three base64url parts), i.e. a VC-JWT to decode.
+
+    A JWS header is a JSON object, whose base64url starts ``ey``, which JSON text never does:
+    that and two dots say so without matching every character (decoding checks them all).
+    """
     if isinstance(data, str):
+        start = data.lstrip()
+        if start.startswith("ey") and start.count(".") == 2:
+            return True
         return _COMPACT_JWS_TEXT.fullmatch(data) is not None
+    start_bytes = data.lstrip()
+    if start_bytes.startswith(b"ey") and start_bytes.count(b".") == 2:
+        return True
     return _COMPACT_JWS_BYTES.fullmatch(data) is not None
 
 
