@@ -135,18 +135,19 @@ def _signer(document: Mapping[str, Any]) -> str:
     return "holder" if _is_presentation(document) else "issuer"
 
 
-def _issuer(document: Mapping[str, Any]) -> str | None:
+def _issuer(document: Mapping[str, Any], signer: str | None = None) -> str | None:
     """The id of the issuer (of the holder, for a presentation): what ``iss`` names."""
-    issuer = document.get(_signer(document))
+    issuer = document.get(signer or _signer(document))
     if type(issuer) is dict or isinstance(issuer, Mapping):  # the exact type first: cheaper
         issuer = issuer.get("id")
     return _string(issuer)
 
 
-def _mapped(document: Mapping[str, Any], claim: str) -> tuple[str, Any]:
+def _mapped(document: Mapping[str, Any], claim: str, signer: str | None = None) -> tuple[str, Any]:
     """The credential property a claim mirrors (a display name) and its value, or None."""
     if claim == "iss":
-        return f"{_signer(document)} id", _issuer(document)
+        signer = signer or _signer(document)
+        return _SIGNER_IDS[signer], _issuer(document, signer)
     if claim in ("sub", "jti"):
         item = document.get("credentialSubject") if claim == "sub" else document
         item = item[0] if isinstance(item, list) and len(item) == 1 else item
@@ -155,6 +156,9 @@ def _mapped(document: Mapping[str, Any], claim: str) -> tuple[str, Any]:
     new, old = ("validFrom", "issuanceDate") if claim == "nbf" else ("validUntil", "expirationDate")
     name = new if new in document or old not in document else old
     return name, document.get(name)
+
+
+_SIGNER_IDS = {"issuer": "issuer id", "holder": "holder id"}
 
 
 def _numeric(claims: Mapping[str, Any], claim: str) -> float | None:
@@ -368,8 +372,9 @@ def check_jwt_claims(
     :func:`check_jwt_times` runs too.
     """
     warnings: list[Problem] = []
+    signer = _signer(decoded.credential)
     for claim in ("iss", "sub", "jti", "nbf", "exp"):
-        name, expected = _mapped(decoded.credential, claim)
+        name, expected = _mapped(decoded.credential, claim, signer)
         if claim not in decoded.claims or expected is None:
             if claim in decoded.claims:
                 message = (

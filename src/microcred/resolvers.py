@@ -290,6 +290,8 @@ def default_resolver(fetch: Fetch, extra: Mapping[str, KeyResolver] | None = Non
         for prefix, resolver in prefixes:
             if method_id.startswith(prefix):
                 return resolver(method_id)
+        if method_id.startswith("did:key:"):  # the usual case first, without splitting
+            return resolve_did_key(method_id)
         scheme = method_id.split(":", 2)[:2]
         if scheme == ["did", "key"]:
             return resolve_did_key(method_id)
