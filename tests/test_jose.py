@@ -550,3 +550,20 @@ def test_key_import_fails_only_with_invalid_key(jwk: dict[str, Any]) -> None:
     for kind in (RSAKey, ECKey):
         with contextlib.suppress(InvalidKey):
             kind.from_jwk(jwk)
+
+
+@pytest.mark.parametrize("embed_jwk", [False, True])
+def test_a_header_changed_by_its_caller_does_not_change_the_next_token(
+    ed_key: Ed25519Key, embed_jwk: bool
+) -> None:
+    header: dict[str, Any] = {"kid": "did:example:issuer#key-1"}
+    if embed_jwk:
+        header["jwk"] = ed_key.public_jwk()
+    token = sign_compact(b"{}", ed_key, header)
+    first = parse_compact(token).header
+    first["alg"] = "none"
+    if embed_jwk:
+        first["jwk"]["x"] = "changed"
+    again = parse_compact(token).header
+    assert again["alg"] == "EdDSA"
+    assert again.get("jwk") == header.get("jwk")

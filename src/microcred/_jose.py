@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ._multibase import b64url_decode, b64url_encode
-from ._parse import DEFAULT_INPUT_LIMITS, InputLimits, copy_json, parse_json_object
+from ._parse import DEFAULT_INPUT_LIMITS, InputLimits, parse_json_object
 from .errors import (
     InvalidKey,
     InvalidProof,
@@ -129,19 +129,20 @@ _MAX_HEADERS = 256
 def _header(encoded: str) -> dict[str, Any]:
     """The header as a JSON object without duplicate members, small and shallow.
 
-    Tokens of one issuer share their header, so the parsed form is remembered (a copy is
-    returned: callers may change theirs).
+    Tokens of one issuer share their header, so a flat one (no ``jwk`` object) is remembered;
+    a copy is returned, as callers may change theirs.
     """
     known = _HEADERS.get(encoded)
     if known is not None:
-        return copy_json(known)
+        return dict(known)
     try:
         header = parse_json_object(_part(encoded, "header"), _HEADER_LIMITS)
     except MalformedCredential as exc:
         raise type(exc)(f"JWS header: {exc.message}", code=exc.code) from None
-    if len(_HEADERS) >= _MAX_HEADERS:
-        _HEADERS.clear()
-    _HEADERS[encoded] = copy_json(header)
+    if all(type(value) is str for value in header.values()):
+        if len(_HEADERS) >= _MAX_HEADERS:
+            _HEADERS.clear()
+        _HEADERS[encoded] = dict(header)
     return header
 
 
