@@ -25,6 +25,7 @@ This module does not import jwcrypto: the JOSE work is :mod:`microcred._jose`'s.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -329,7 +330,7 @@ def verify_jwt_signature(
                 "the JWS header has neither 'kid' nor 'jwk': there is no key to verify with "
                 "('x5c', 'x5u' and 'jku' are not followed)"
             )
-        key = key_from_jwk(jwk, public_only=True)
+        key = _embedded_key(jwk)
         bound = issuer if trust_embedded_keys and issuer is not None else ""
         relationships = frozenset({"assertionMethod", "authentication"} if bound else ())
         resolved = ResolvedKey(key, _THUMBPRINT_URN + jwk_thumbprint(jwk), bound, relationships)
@@ -338,6 +339,18 @@ def verify_jwt_signature(
         raise InvalidProof(f"the JWS 'jwk' header is not the key {found.resolved.method_id}")
     verify_checked_signature(alg, decoded.signing_input, decoded.signature, found.resolved.key)
     return found
+
+
+def _embedded_key(jwk: Mapping[str, Any]) -> Key:
+    """The key of a ``jwk`` header; one of plain members is built once (keys are immutable)."""
+    if all(type(value) is str for value in jwk.values()):
+        return _key_of_members(tuple(sorted(jwk.items())))
+    return key_from_jwk(jwk, public_only=True)
+
+
+@functools.lru_cache(maxsize=256)
+def _key_of_members(members: tuple[tuple[str, str], ...]) -> Key:
+    return key_from_jwk(dict(members), public_only=True)  # errors are not cached
 
 
 def _key_from_kid(

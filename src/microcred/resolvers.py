@@ -198,8 +198,12 @@ def resolve_did_key(method_id: str, /) -> ResolvedKey:
     return dereference(method_id, lambda url: document)
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve_did_jwk(method_id: str, /) -> ResolvedKey:
-    """``did:jwk`` methods: the DID is the base64url JWK; its one method is ``#0``."""
+    """``did:jwk`` methods: the DID is the base64url JWK; its one method is ``#0``.
+
+    Pure and immutable, like ``did:key``: results are memoised (errors raise again).
+    """
     did, fragment = _split(method_id)
     if not did.startswith("did:jwk:") or fragment != "0":
         raise InvalidKey(f"{method_id} is not a did:jwk verification method (did:jwk:…#0)")
