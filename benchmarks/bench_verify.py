@@ -215,8 +215,9 @@ def section_issue(seconds: float) -> None:
     for size, (alignments, results) in SIZES.items():
         doc = credential(alignments, results)
         signed = microcred.issue(doc, KEY)
-        issue_rate = rate(seconds, microcred.issue, doc, KEY)
-        verify_rate = rate(seconds, verifier.check, signed)
+        issue_rate, verify_rate = paired(
+            2 * seconds, partial(microcred.issue, doc, KEY), partial(verifier.check, signed)
+        )
         print(
             f"  {size:6} issue {issue_rate:8.0f}/s   verify {verify_rate:8.0f}/s   "
             f"issue/verify {issue_rate / verify_rate:4.2f}"

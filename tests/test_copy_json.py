@@ -39,3 +39,19 @@ def test_other_values_are_deep_copied() -> None:
     copied = copy_json(value)
     assert copied == value
     assert copied["a"][0] is not value["a"][0]
+
+
+def test_subclasses_and_other_objects_are_rebuilt_as_before() -> None:
+    """What marshal refuses (a dict subclass, an object) takes the Python rebuild."""
+    from collections import OrderedDict
+
+    class Opaque:
+        pass
+
+    thing = Opaque()
+    value = {"a": OrderedDict(b=[1, 2]), "c": [thing]}
+    copied = copy_json(value)
+    assert copied == {"a": {"b": [1, 2]}, "c": [copied["c"][0]]}
+    assert copied["a"]["b"] is not value["a"]["b"]
+    assert isinstance(copied["c"][0], Opaque)
+    assert copied["c"][0] is not thing

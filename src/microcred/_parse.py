@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import marshal
 import math
 import re
 import sys
@@ -248,11 +249,16 @@ def escape(key: str) -> str:
 def copy_json(value: _J) -> _J:
     """A deep copy of JSON data, several times faster than :func:`copy.deepcopy` on it.
 
-    Objects and arrays are rebuilt, strings, numbers, booleans and null are shared (they are
-    immutable); anything else falls back to ``copy.deepcopy``. Nesting is bounded by the
+    marshal writes and reads plain dicts, lists, strings and numbers in C (2.5 times faster
+    than rebuilding them in Python, on a large credential); anything it refuses (subclasses,
+    other objects) is rebuilt here, with ``copy.deepcopy`` for what is not JSON. Like
+    ``deepcopy``, an object that appears twice is copied once. Nesting is bounded by the
     input limits' depth check, which every document passes before it is copied.
     """
-    return cast(_J, _copy(value))
+    try:
+        return cast(_J, marshal.loads(marshal.dumps(cast(Any, value))))
+    except ValueError:
+        return cast(_J, _copy(value))
 
 
 def _copy(value: Any) -> Any:
