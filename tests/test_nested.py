@@ -239,3 +239,14 @@ def test_an_endorsement_in_a_vc_jwt_is_found_however_its_key_is_spelled(escaped:
     check = report.check("endorsements")
     assert check.status is Status.FAILED
     assert check.pointer == "/credentialSubject/achievement/endorsement/0"
+
+
+def test_endorsements_are_found_in_any_mapping() -> None:
+    """The quick scan (marshal) refuses a dict subclass: the walk still finds what it holds."""
+    from collections import OrderedDict
+
+    from microcred._nested import find_endorsements
+
+    document = OrderedDict(credentialSubject={"endorsement": [{"id": "urn:x"}]})
+    assert [p for p, _ in find_endorsements(document)] == ["/credentialSubject/endorsement/0"]
+    assert list(find_endorsements({"name": "no endorsement here", "n": [1, {"a": "b"}]})) == []
