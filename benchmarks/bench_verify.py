@@ -363,7 +363,7 @@ def main() -> None:
         "issue": lambda: section_issue(args.seconds),
         "jwt": lambda: section_jwt(args.rounds, args.seconds),
         "startup": section_startup,
-        "batch": lambda: section_batch(args.batch, max(1, args.rounds // 2)),
+        "batch": lambda: section_batch(args.batch, max(1, (args.rounds + 1) // 2)),
     }
     for name, run in sections.items():
         if args.only in (None, name):
