@@ -1152,3 +1152,29 @@ def test_no_stray_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     run(capsys, "keygen", "-o", str(key))
     run(capsys, "keygen", "-o", str(key), "--force")
     assert sorted(os.listdir(tmp_path)) == ["k.json"]
+
+
+JWS_LOOKALIKES = [
+    b"eyJhbGciOiJFZERTQSJ9.\xff\xfe.abc",  # 'ey' and two dots, but not ASCII
+    "eyJhbGciOiJFZERTQSJ9.\u00e9.abc".encode(),
+    b"ey.a.b c",
+    b" eyJ.x.y \n",
+    b"ey..",
+]
+
+
+@pytest.mark.parametrize("data", JWS_LOOKALIKES)
+def test_text_that_looks_like_a_jws_is_refused_not_a_traceback(
+    data: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for given in (data, data.decode("utf-8", "surrogateescape")):
+        report = microcred.check(given, offline=True)
+        assert not report.verified
+        assert report.check("parse").code == "MALFORMED_CREDENTIAL"
+    path = tmp_path / "token.jwt"
+    path.write_bytes(data)
+    code, document = run_json(capsys, str(path), "--offline")
+    assert code == 1
+    (result,) = document["results"]
+    assert result["outcome"] == "failed"
+    assert result["errors"][0]["code"] == "MALFORMED_CREDENTIAL"

@@ -104,7 +104,7 @@ def check_size(data: str | bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) ->
     size = (
         len(data)
         if isinstance(data, bytes) or data.isascii() or len(data) > limits.max_bytes
-        else len(data.encode())
+        else len(data.encode("utf-8", "surrogatepass"))
     )
     if size > limits.max_bytes:
         raise ResourceLimitExceeded(
@@ -228,15 +228,16 @@ def looks_like_compact_jws(data: str | bytes) -> bool:
     """Whether the input is a compact JWS (three base64url parts), i.e. a VC-JWT to decode.
 
     A JWS header is a JSON object, whose base64url starts ``ey``, which JSON text never does:
-    that and two dots say so without matching every character (decoding checks them all).
+    that, two dots and ASCII say so without matching every character (decoding checks the
+    alphabet). Callers may then decode the input as ASCII.
     """
     if isinstance(data, str):
         start = data.lstrip()
-        if start.startswith("ey") and start.count(".") == 2:
+        if start.startswith("ey") and start.count(".") == 2 and start.isascii():
             return True
         return _COMPACT_JWS_TEXT.fullmatch(data) is not None
     start_bytes = data.lstrip()
-    if start_bytes.startswith(b"ey") and start_bytes.count(b".") == 2:
+    if start_bytes.startswith(b"ey") and start_bytes.count(b".") == 2 and start_bytes.isascii():
         return True
     return _COMPACT_JWS_BYTES.fullmatch(data) is not None
 
