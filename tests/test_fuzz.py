@@ -474,7 +474,9 @@ def mutated_jwt(draw: Callable[..., Any]) -> tuple[str, str]:
         chars = list(JWT)
         for _ in range(draw(st.integers(1, 4))):
             at = draw(st.integers(0, len(chars) - 1))
-            chars[at] = draw(st.sampled_from("AZaz09-_.=+/ "))
+            # not only the base64url alphabet: a token still starts 'ey' when a character
+            # of it is not ASCII, or not even encodable (a lone surrogate)
+            chars[at] = draw(st.sampled_from("AZaz09-_.=+/ \u00e9\x00\udcff"))
         token = "".join(chars)
     return kind, token
 
@@ -485,8 +487,10 @@ def test_mutated_jwt(data: st.DataObject) -> None:
     EXAMPLES["test_mutated_jwt"] += 1
     kind, token = mutated_jwt(data.draw)
     report = checked(token, f"jwt-{kind}")
+    as_bytes = checked(token.encode("utf-8", "surrogateescape"), f"jwt-{kind}-bytes")
     if token.strip() != JWT:
         assert not report.verified, token
+        assert not as_bytes.verified, token
 
 
 # -- images -----------------------------------------------------------------------------------
