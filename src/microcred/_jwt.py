@@ -97,7 +97,6 @@ class JwtCredential(NamedTuple):
     signing_input: bytes
     signature: bytes
     vc_claim: bool = False
-    payload: bytes = b""  # the decoded JSON text, as it came
 
     @property
     def is_presentation(self) -> bool:
@@ -262,9 +261,7 @@ def decode_jwt_credential(
     wrapped = [name for name in ("vc", "vp") if name in claims]
     if not wrapped:
         credential = {k: v for k, v in claims.items() if k not in REGISTERED_CLAIMS}
-        return JwtCredential(
-            jws.header, claims, credential, jws.signing_input, jws.signature, False, jws.payload
-        )
+        return JwtCredential(jws.header, claims, credential, jws.signing_input, jws.signature)
     name = wrapped[0]
     if not isinstance(claims[name], Mapping) or "@context" in claims or len(wrapped) > 1:
         raise MalformedCredential(
@@ -272,9 +269,7 @@ def decode_jwt_credential(
             pointer=f"/{name}",
         )
     credential = _complete(copy_json(dict(claims[name])), claims, name)
-    return JwtCredential(
-        jws.header, claims, credential, jws.signing_input, jws.signature, True, jws.payload
-    )
+    return JwtCredential(jws.header, claims, credential, jws.signing_input, jws.signature, True)
 
 
 def _complete(vc: dict[str, Any], claims: Mapping[str, Any], name: str) -> dict[str, Any]:

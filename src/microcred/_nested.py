@@ -21,19 +21,13 @@ __all__ = ["ENDORSEMENT_KEYS", "check_nested", "find_endorsements"]
 ENDORSEMENT_KEYS = ("endorsement", "endorsementJwt")
 
 
-def find_endorsements(
-    document: Mapping[str, Any], text: bytes | None = None
-) -> Iterator[tuple[str, Any]]:
+def find_endorsements(document: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
     """(JSON Pointer, endorsement) for every endorsement in the document, outermost first.
 
     An endorsement's own endorsements are not listed here: they belong to its own verification.
     This runs on every input, and most have no endorsement: a walk without paths says so
     first; only then are containers stacked with their paths, spelled out for what is found.
-    ``text``, the JSON the document was decoded from, can say so without a walk: a key is
-    written out there, unless escaped (``\\u``).
     """
-    if text is not None and b"endorsement" not in text and b"\\u" not in text:
-        return
     if not _mentions_endorsements(document):
         return
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), document)]

@@ -15,7 +15,7 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NoReturn, TypeVar, cast
+from typing import Any, AnyStr, NoReturn, TypeVar, cast
 
 from .errors import MalformedCredential, ResourceLimitExceeded
 
@@ -232,14 +232,12 @@ def looks_like_compact_jws(data: str | bytes) -> bool:
     alphabet). Callers may then decode the input as ASCII.
     """
     if isinstance(data, str):
-        start = data.lstrip()
-        if start.startswith("ey") and start.count(".") == 2 and start.isascii():
-            return True
-        return _COMPACT_JWS_TEXT.fullmatch(data) is not None
-    start_bytes = data.lstrip()
-    if start_bytes.startswith(b"ey") and start_bytes.count(b".") == 2 and start_bytes.isascii():
-        return True
-    return _COMPACT_JWS_BYTES.fullmatch(data) is not None
+        return _starts_jws(data.lstrip(), "ey", ".") or bool(_COMPACT_JWS_TEXT.fullmatch(data))
+    return _starts_jws(data.lstrip(), b"ey", b".") or bool(_COMPACT_JWS_BYTES.fullmatch(data))
+
+
+def _starts_jws(start: AnyStr, prefix: AnyStr, dot: AnyStr) -> bool:
+    return start.startswith(prefix) and start.count(dot) == 2 and start.isascii()
 
 
 def escape(key: str) -> str:

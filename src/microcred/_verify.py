@@ -338,7 +338,7 @@ class Verifier:
             status,
             check_nested(
                 "endorsements",
-                list(find_endorsements(document, None if jwt is None else jwt.payload)),
+                list(find_endorsements(document)),
                 nested,
                 depth=depth,
                 max_depth=self.max_endorsement_depth,
