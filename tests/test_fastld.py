@@ -343,6 +343,57 @@ def test_a_loader_whose_documents_change_is_read_again() -> None:
     assert "vocab.example/b" in (fast_only(document, loader) or "")
 
 
+def test_a_scoped_context_from_a_changing_loader_is_read_again() -> None:
+    """Node plans are kept only when every context they depend on is static."""
+    scoped = {"size": "https://vocab.example/a"}
+    custom = {"@context": {"Shoe": {"@id": "https://vocab.example/Shoe", "@context": CUSTOM}}}
+
+    def loader(url: str, options: Mapping[str, Any] | None = None, /) -> RemoteDocument:
+        if url == "https://contexts.example/static.jsonld":
+            return {"contextUrl": None, "documentUrl": url, "document": custom, "tag": "static"}
+        if url == CUSTOM:
+            return {"contextUrl": None, "documentUrl": url, "document": {"@context": scoped}}
+        return bundled_loader(url, options)
+
+    document = {
+        "@context": [V2, "https://contexts.example/static.jsonld"],
+        "id": "urn:ex:c",
+        "type": "VerifiableCredential",
+        "credentialSubject": {"type": "Shoe", "size": 44},
+    }
+    assert "vocab.example/a" in (fast_only(document, loader) or "")
+    scoped["size"] = "https://vocab.example/b"
+    assert "vocab.example/b" in (fast_only(document, loader) or "")
+    assert same_on_both_paths(document, loader)
+
+
+def test_nodes_with_the_same_keys_but_other_types_or_properties_differ() -> None:
+    """A node plan is per (context, property, keys, types): none is reused for another node."""
+    achievement = {"id": "https://ex.example/a", "type": "Achievement", "name": "A"}
+    profile = {"id": "https://ex.example/p", "type": "Profile", "name": "P"}
+    document = {
+        "@context": [V2, OB],
+        "id": "urn:ex:c",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": profile,
+        "credentialSubject": [
+            {"type": "AchievementSubject", "achievement": achievement},
+            {
+                "type": ["AchievementSubject"],
+                "achievement": {**achievement, "type": ["Achievement"]},
+            },
+            {"type": "AchievementSubject", "achievement": {**profile, "type": "Achievement"}},
+            {"type": "AchievementSubject", "source": profile},
+            {"type": "AchievementSubject", "achievement": {"@value": "x"}},
+        ],
+    }
+    for _ in range(2):  # the second time from the plans the first one made
+        assert same_on_both_paths(document)
+    del document["credentialSubject"][-1]
+    for _ in range(2):
+        assert same_on_both_paths(document)
+
+
 @pytest.mark.parametrize(
     "document",
     [

@@ -5,9 +5,10 @@ mapping, default language and "previous context" (set by a non-propagating, type
 never change. Every transition *(active context, context to apply)* is memoised on the source
 context, keyed by the term whose scoped context is applied (``("p", term)`` property-scoped,
 ``("t", term)`` type-scoped) or by the local context itself (its URLs, or its JSON text); what
-each node key means is cached the same way. These tables are plain dicts updated by single
-assignments (atomic in CPython, and safe under free threading), so threads share them: a race
-costs a duplicate computation of an equal result, never a wrong one.
+each node key means, and the emitter's plan for each shape of node object, are cached the same
+way. These tables are plain dicts updated by single assignments (atomic in CPython, and safe
+under free threading), so threads share them: a race costs a duplicate computation of an equal
+result, never a wrong one.
 """
 
 from __future__ import annotations
@@ -77,11 +78,11 @@ class Term:
 
 
 class Context:
-    """An immutable active context (the memo table is its only mutable part)."""
+    """An immutable active context (its memo tables are its only mutable part)."""
 
     __slots__ = (
         *("has_protected", "keys", "language", "memo", "previous", "terms", "vocab"),
-        *("id_keys", "type_keys", "value_keys"),
+        *("id_keys", "plans", "type_keys", "value_keys"),
     )
 
     def __init__(
@@ -96,6 +97,8 @@ class Context:
         self.memo: dict[Hashable, Context] = {}
         # per key of a node object: (term or None, expanded IRI, predicate token or None)
         self.keys: dict[str, tuple[Term | None, str, str | None]] = {}
+        # per (property, key tuple) of a node object: its emitter plan (see _emit)
+        self.plans: dict[Hashable, Any] = {}
         aliases: dict[str, set[str]] = {"@id": {"@id"}, "@type": {"@type"}, "@value": {"@value"}}
         for name, term in terms.items():
             if term.iri in aliases:

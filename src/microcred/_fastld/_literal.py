@@ -26,6 +26,7 @@ __all__ = [
     "json_literal",
     "language_literal",
     "native_literal",
+    "needs_escape",
     "string_literal",
 ]
 
@@ -45,6 +46,7 @@ _PYLD_ABSOLUTE = re.compile(r"(?:[A-Za-z][A-Za-z0-9+,.-]*|_):[^\s]*\Z")
 _STRICT_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|^`\\\x00-\x20\ud800-\udfff]*\Z')
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\\ud800-\udfff]')
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+needs_escape = _NEEDS_ESCAPE.search  # None: the string is written between quotes as it is
 _MAX_SAFE_INT = 2**53
 
 # IRI -> "<IRI>" for IRIs already checked; bounded, plain dict operations only (thread-safe).
@@ -69,7 +71,7 @@ def iri_token(value: str) -> str:
 
 
 def _quoted(value: str) -> str:
-    if _NEEDS_ESCAPE.search(value) is None:
+    if needs_escape(value) is None:
         return f'"{value}"'
     try:
         return _rdfc.literal(value)

@@ -71,6 +71,7 @@ class Resolver:
         self.loader, self.root, self.static = loader, root, static
         self.loaded: dict[str, tuple[Any, ...]] = {}  # non-static documents, this call only
         self.volatile = False  # the current transition used a non-static document
+        self.transient = 0  # transitions so far that used one (what depends on them is not kept)
 
     def apply(
         self, ctx: Context, key: Hashable, local: Any, *, override: bool, propagate: bool
@@ -81,7 +82,9 @@ class Resolver:
             return found
         self.volatile = False
         result = self.process(ctx, local, override=override, propagate=propagate)
-        if not self.volatile and len(ctx.memo) < _MEMO_LIMIT:
+        if self.volatile:
+            self.transient += 1
+        elif len(ctx.memo) < _MEMO_LIMIT:
             ctx.memo[key] = result
         return result
 
