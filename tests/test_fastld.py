@@ -9,6 +9,7 @@ generated run (default 500 of each kind, about 15 s); e.g. MICROCRED_FUZZ_EXAMPL
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import string
@@ -27,7 +28,7 @@ from pyld import iri_resolver
 from pyld.jsonld import _canonicalize_double
 
 from microcred import _canon, _data, _fastld, _rdfc
-from microcred._fastld import _literal, _process
+from microcred._fastld import _emit, _literal, _process
 from microcred._rdfc import DEFAULT_LIMITS, CanonLimits
 from microcred.errors import MicrocredError, ResourceLimitExceeded
 from microcred.loaders import RemoteDocument, bundled_loader, loader_with
@@ -392,6 +393,18 @@ def test_nodes_with_the_same_keys_but_other_types_or_properties_differ() -> None
     del document["credentialSubject"][-1]
     for _ in range(2):
         assert same_on_both_paths(document)
+
+
+def test_node_plans_stop_being_kept_past_their_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stream of documents of ever new shapes cannot grow the plan tables without bound."""
+    monkeypatch.setattr(_emit, "_plans_made", itertools.count(_emit._PLANS_IN_ALL))
+    root = _fastld._bundled.root
+    before = sum(len(c.plans) for c in (root, *root.memo.values()))
+    for n in range(3):
+        shape = {f"https://vocab.example/p{n}/{i}": "x" for i in range(n + 1)}
+        document = {"@context": [V2], "id": f"urn:ex:{n}", "type": "VerifiableCredential", **shape}
+        assert same_on_both_paths(document)
+    assert sum(len(c.plans) for c in (root, *root.memo.values())) == before
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ its other memo tables) and each later node of that shape goes straight to its va
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from .._rdfc import XSD_STRING, CanonLimits, Quad, _over
@@ -44,7 +45,11 @@ _new = tuple.__new__  # builds a Quad without the keyword-handling constructor
 
 _VALUE_KEYS = frozenset(("@value", "@type", "@language"))
 _IRI = "@id"  # the string form of an @id-typed term: its values are IRI references
-_PLAN_LIMIT = 1024  # plans per context, and type combinations per shape of node object
+# Plans kept: per context, per shape (combinations of types), and in all, so that a stream of
+# hostile documents, each of a new shape, cannot grow them without bound (a few MB at most).
+_PLAN_LIMIT = 1024
+_PLANS_IN_ALL = 16_384
+_plans_made = itertools.count()  # next() is atomic: no lock on the hot path
 
 
 class _Shape:
@@ -219,7 +224,7 @@ class Emitter:
         if len(aliases) > 1:
             raise Unsupported("two keys for @type")
         shape = _Shape(active, next(iter(aliases)) if aliases else None)
-        if self.resolver.transient == transient and len(ctx.plans) < _PLAN_LIMIT:
+        if self.resolver.transient == transient and _may_keep(ctx.plans):
             ctx.plans[(prop, keys)] = shape
         return shape
 
@@ -271,7 +276,7 @@ class Emitter:
                     raise Unsupported("dropped IRI")
                 type_iris.append(kind if kind.startswith("_:") else iri_token(kind))
             plan.types = tuple(type_iris)
-        if resolver.transient == transient and len(shape.plans) < _PLAN_LIMIT:
+        if resolver.transient == transient and _may_keep(shape.plans):
             shape.plans[selector] = plan
         return plan
 
@@ -370,6 +375,10 @@ class Emitter:
             quads.append(Quad(node, RDF_REST, after, graph))
             node = after
         return head
+
+
+def _may_keep(table: dict[Any, Any]) -> bool:
+    return len(table) < _PLAN_LIMIT and next(_plans_made) < _PLANS_IN_ALL
 
 
 def _string_form(ctx: Context, term: Term | None) -> str | None:
