@@ -121,3 +121,40 @@ def test_hand_written_init_matches_the_fields(cls: str) -> None:
     report = microcred.VerificationReport(checks=())
     assert report.extra == {}
     assert report.extra is not microcred.VerificationReport(()).extra
+
+
+def test_reports_survive_pickle_and_copy_whole() -> None:
+    """verify_many sends reports between processes: every field, nested ones too, must survive."""
+    import copy
+    import dataclasses
+    import pickle
+
+    from microcred import Check, Problem, Status, VerificationReport
+
+    inner = VerificationReport(
+        (Check("proof", Status.FAILED, "bad", "INVALID_SIGNATURE", "/proof"),),
+        credential_id="urn:ex:e",
+        issuer="did:ex:i",
+        types=("VerifiableCredential",),
+        format="jwt",
+        input="e.json",
+        extra={"subjects": ("did:ex:s",)},
+    )
+    nested = Check(
+        "endorsements",
+        Status.FAILED,
+        "1 endorsement failed",
+        "ENDORSEMENT_FAILED",
+        "/endorsement/0",
+        warnings=(Problem("W", "a warning", "/w"),),
+        children=(Check("endorsement", Status.FAILED, report=inner),),
+        report=inner,
+    )
+    report = VerificationReport((nested,), "urn:ex:c", "did:ex:j", ("A", "B"), "json", "c.json")
+    for twin in (pickle.loads(pickle.dumps(report)), copy.copy(report), copy.deepcopy(report)):
+        assert dataclasses.astuple(twin) == dataclasses.astuple(report)
+        assert twin.extra == report.extra
+        assert twin.checks[0].children[0].report == inner
+        outer = twin.checks[0].report
+        assert outer is not None
+        assert outer.extra == inner.extra  # extra is not compared by ==

@@ -76,6 +76,14 @@ class Check:
             report=report,
         )
 
+    def __reduce__(self) -> tuple[type[Check], tuple[Any, ...]]:
+        # Reports cross process boundaries in verify_many: the constructor's arguments pickle
+        # and load faster than the default (class, then the instance dict as state).
+        return Check, (
+            *(self.name, self.status, self.message, self.code, self.pointer),
+            *(self.warnings, self.children, self.report),
+        )
+
     @property
     def problem(self) -> Problem | None:
         """The error this check contributes, if it failed or was indeterminate."""
@@ -134,6 +142,12 @@ class VerificationReport:
             format=format,
             input=input,
             extra={} if extra is None else extra,
+        )
+
+    def __reduce__(self) -> tuple[type[VerificationReport], tuple[Any, ...]]:
+        return VerificationReport, (  # as Check's
+            *(self.checks, self.credential_id, self.issuer, self.types, self.format),
+            *(self.input, self.extra),
         )
 
     @property
