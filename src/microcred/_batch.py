@@ -43,7 +43,10 @@ def _check_in_worker(chunk: list[Any]) -> list[VerificationReport]:
 
 _CHUNK = 64  # inputs per task: large enough to amortise the IPC, small enough to stream
 _QUEUED = 3  # chunks per process: one running, two waiting (it must never run dry)
-_AHEAD = 6  # chunks the calling thread may finish while it waits for the oldest
+# Chunks the calling thread may finish while it waits for the oldest. A new worker process
+# takes about 150 ms to import and warm its caches before it returns its first chunk: with
+# room for only a few, this thread sat idle for most of that, on every batch.
+_AHEAD = 32
 
 
 def verify_many(
