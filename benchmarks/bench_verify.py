@@ -29,7 +29,6 @@ from functools import partial
 from typing import Any
 
 import nacl.signing
-from pyld import jsonld
 
 import microcred
 from microcred import Ed25519Key
@@ -103,6 +102,10 @@ SIZES = {"small": (0, 0), "medium": (10, 10), "large": (50, 50)}
 
 
 def _pyld_canon(document: dict[str, Any]) -> bytes:
+    # imported here: batch workers are spawned and import this module again, and their
+    # start-up should be the library's, not pyld's
+    from pyld import jsonld
+
     options = {
         "algorithm": "URDNA2015",
         "format": "application/n-quads",
