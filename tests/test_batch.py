@@ -74,6 +74,24 @@ def test_unpicklable_plug_ins_are_refused_for_worker_processes() -> None:
         list(verifier.verify_many(_badges(1), workers=2))
 
 
+class _StopsTheProcess:
+    """Loading it ends the process that loads it: a worker dying mid-batch, on purpose."""
+
+    def __reduce__(self) -> tuple[Any, tuple[int]]:
+        import os
+
+        return os._exit, (3,)
+
+
+def test_a_worker_that_dies_is_a_clear_error() -> None:
+    badges = _badges(2)
+    with microcred.Verifier(offline=True, now=NOW) as verifier:
+        # the first chunk goes to the worker process, which dies loading it
+        reports = verifier.verify_many([_StopsTheProcess(), *badges], workers=2)
+        with pytest.raises(RuntimeError, match=r"worker process stopped abruptly.*workers=1"):
+            list(reports)
+
+
 def _shared(items: list[int], *, window: int | None, remote_delay: float) -> Any:
     """shared_work with a thread pool standing in for the processes; who did what is recorded."""
     import threading

@@ -904,6 +904,24 @@ def test_two_jobs_give_the_same_output_as_one(
     assert run_json(capsys, *args, "-j", "1") == run_json(capsys, *args, "--jobs", "2")
 
 
+def _dies(sources: Any) -> Any:
+    """Stands in for the worker's check: the worker process ends, as if killed."""
+    os._exit(3)
+
+
+def test_a_worker_that_dies_is_an_error_message_not_a_traceback(
+    cases: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from microcred.cli import _run
+
+    monkeypatch.setattr(_run, "_check_in_worker", _dies)
+    code, _, err = run(capsys, "verify", str(cases), "--offline", "-j", "2", *NOW)
+    assert code == 1
+    assert "worker process stopped abruptly" in err
+    assert "-j 1 verifies in this process" in err
+    assert "Traceback" not in err
+
+
 def test_ctrl_c_stops_cleanly_and_prints_what_finished(
     cases: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

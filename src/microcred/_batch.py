@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ._verify import Verifier
     from .report import VerificationReport
 
-__all__ = ["shared_work", "verify_many"]
+__all__ = ["shared_work", "verify_many", "worker_died"]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -81,6 +81,7 @@ def _parallel(
     import multiprocessing
     import pickle
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     options = verifier.options
     try:
@@ -98,7 +99,21 @@ def _parallel(
         def submit(chunk: list[Any]) -> Future[list[VerificationReport]]:
             return pool.submit(_check_in_worker, chunk)
 
-        yield from shared_work(verifier.check, submit, inputs, processes=workers - 1, window=window)
+        try:
+            yield from shared_work(
+                verifier.check, submit, inputs, processes=workers - 1, window=window
+            )
+        except BrokenProcessPool:
+            raise RuntimeError(worker_died("workers=1")) from None
+
+
+def worker_died(remedy: str) -> str:
+    """What to say when a worker process is gone (the pool cannot tell why)."""
+    return (
+        "a worker process stopped abruptly (killed, out of memory, or started from a script "
+        "without an 'if __name__ == \"__main__\":' guard: worker processes import the main "
+        f"module again); the results before it were delivered; {remedy} verifies in this process"
+    )
 
 
 def shared_work(

@@ -250,8 +250,9 @@ class Verifier:
 
         ``workers`` > 1 verifies in that many processes: this one, and ``workers - 1`` more,
         each with its own verifier built from this one's options (its plug-ins must then be
-        picklable). At most ``window`` inputs (default a few hundred) are in flight, so memory
-        stays bounded for any number of inputs.
+        picklable). At most ``window`` inputs (default about two thousand) are in flight, so
+        memory stays bounded for any number of inputs. A worker process that dies raises
+        RuntimeError, after the reports before it.
         ``on_report(index, report)`` is called as each report is ready (e.g. for progress).
         """
         return verify_many(self, inputs, workers=workers, window=window, on_report=on_report)

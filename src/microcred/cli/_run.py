@@ -15,14 +15,16 @@ import signal
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .._batch import shared_work
+from .._batch import shared_work, worker_died
 from .._http import HTTPPolicy
 from .._verify import Verifier
+from ..errors import MicrocredError
 from ..report import Check, Status, VerificationReport
 from ..suites import DEFAULT_SUITES, suite_for
 from ._common import MAX_INPUT_BYTES
@@ -261,6 +263,8 @@ def run_all(
                 on_result(result)
         except KeyboardInterrupt:
             interrupted = True
+        except BrokenProcessPool:
+            raise MicrocredError(worker_died("-j 1"), code="WORKER_FAILED") from None
         finally:
             pool.shutdown(wait=not interrupted, cancel_futures=True)
         return interrupted
