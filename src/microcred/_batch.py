@@ -3,8 +3,8 @@
 With one worker the calling thread does the work. With N, N - 1 worker *processes* (each with
 its own :class:`Verifier` built from the same options, so caches are shared per worker) and the
 calling thread do it together — verification is CPU-bound Python, which threads would
-serialise. Inputs travel in chunks: sending them one by one costs more in pickling and
-queueing than verifying them. At most ``window`` inputs are in flight, so an endless iterator
+serialise. The processes are fed by the calling thread itself (:mod:`microcred._pool`), and
+inputs travel in chunks: sending them one by one costs more in pickling than verifying them. At most ``window`` inputs are in flight, so an endless iterator
 is verified in constant memory, and reports come back in input order.
 """
 
@@ -16,8 +16,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
+    from ._pool import Handle
     from ._verify import Verifier
     from .report import VerificationReport
 
@@ -77,11 +76,9 @@ def _parallel(
 
     See :func:`shared_work`.
     """
-    # imported here: one worker (the usual case) needs no processes
-    import multiprocessing
     import pickle
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+
+    from ._pool import WorkerDied, start_pool  # here: one worker (the usual case) needs neither
 
     options = verifier.options
     try:
@@ -91,20 +88,24 @@ def _parallel(
             "this verifier's options (a custom resolver, loader, clock or status checker) cannot "
             f"be sent to worker processes ({exc}); use workers=1 or picklable plug-ins"
         ) from None
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers - 1, context, initializer=_start_worker, initargs=(options,)
-    ) as pool:
+    pool = start_pool(workers - 1, _start_worker, (options,))
+    check = verifier.check
 
-        def submit(chunk: list[Any]) -> Future[list[VerificationReport]]:
-            return pool.submit(_check_in_worker, chunk)
+    def work(data: Any) -> VerificationReport:
+        pool.flush()  # between checks here, so a worker is not left waiting for its next chunk
+        return check(data)
 
-        try:
-            yield from shared_work(
-                verifier.check, submit, inputs, processes=workers - 1, window=window
-            )
-        except BrokenProcessPool:
-            raise RuntimeError(worker_died("workers=1")) from None
+    def submit(chunk: list[Any]) -> Handle[list[VerificationReport]]:
+        return pool.submit(_check_in_worker, chunk)
+
+    finished = False
+    try:
+        yield from shared_work(work, submit, inputs, processes=workers - 1, window=window)
+        finished = True
+    except WorkerDied:
+        raise RuntimeError(worker_died("workers=1")) from None
+    finally:
+        pool.close(wait=finished)
 
 
 def worker_died(remedy: str) -> str:
@@ -118,7 +119,7 @@ def worker_died(remedy: str) -> str:
 
 def shared_work(
     work: Callable[[_T], _R],
-    submit: Callable[[list[_T]], Future[list[_R]]],
+    submit: Callable[[list[_T]], Handle[list[_R]]],
     items: Iterable[_T],
     *,
     processes: int,
@@ -137,7 +138,7 @@ def shared_work(
     if window is not None:
         capacity = max(1, min(capacity, window))
     size = max(1, min(chunk, (window or chunk * capacity) // capacity))
-    pending: deque[Future[list[_R]] | list[_R]] = deque()
+    pending: deque[Handle[list[_R]] | list[_R]] = deque()
     source = iter(items)
     while True:
         while pending and _ready(pending[0]):
@@ -154,9 +155,9 @@ def shared_work(
             return
 
 
-def _ready(chunk: Future[list[_R]] | list[_R]) -> bool:
+def _ready(chunk: Handle[list[_R]] | list[_R]) -> bool:
     return isinstance(chunk, list) or chunk.done()
 
 
-def _results(chunk: Future[list[_R]] | list[_R]) -> list[_R]:
+def _results(chunk: Handle[list[_R]] | list[_R]) -> list[_R]:
     return chunk if isinstance(chunk, list) else chunk.result()

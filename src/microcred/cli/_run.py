@@ -10,12 +10,9 @@ Ctrl-C reaches only this process, which stops and keeps what finished.
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
 import signal
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +20,7 @@ from typing import Any
 
 from .._batch import shared_work, worker_died
 from .._http import HTTPPolicy
+from .._pool import Handle, WorkerDied, start_pool
 from .._verify import Verifier
 from ..errors import MicrocredError
 from ..report import Check, Status, VerificationReport
@@ -246,25 +244,25 @@ def run_all(
                 return True
             return False
         processes = min(jobs, len(sources)) - 1
-        pool = ProcessPoolExecutor(
-            processes,
-            multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
-            initargs=(settings,),
-        )
+        with _sigint_deferred():
+            pool = start_pool(processes, _start_worker, (settings,))
 
-        def submit(batch: list[Source]) -> Future[list[Result]]:
-            with _sigint_deferred():
-                return pool.submit(_check_in_worker, batch)
+        def work(source: Source) -> Result:
+            pool.flush()  # between checks here, so no worker waits for its next source
+            return check(source)
 
-        interrupted = False
+        def submit(batch: list[Source]) -> Handle[list[Result]]:
+            return pool.submit(_check_in_worker, batch)
+
+        interrupted = finished = False
         try:
-            for result in shared_work(check, submit, sources, processes=processes, chunk=1):
+            for result in shared_work(work, submit, sources, processes=processes, chunk=1):
                 on_result(result)
+            finished = True
         except KeyboardInterrupt:
             interrupted = True
-        except BrokenProcessPool:
+        except WorkerDied:
             raise MicrocredError(worker_died("-j 1"), code="WORKER_FAILED") from None
         finally:
-            pool.shutdown(wait=not interrupted, cancel_futures=True)
+            pool.close(wait=finished)
         return interrupted
