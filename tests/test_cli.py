@@ -904,6 +904,19 @@ def test_two_jobs_give_the_same_output_as_one(
     assert run_json(capsys, *args, "-j", "1") == run_json(capsys, *args, "--jobs", "2")
 
 
+def test_a_long_list_goes_to_workers_in_chunks_and_keeps_its_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    signed = sign(badge())
+    for i in range(200):  # 200 sources: chunks of 3 (one by one below 64)
+        write(tmp_path / f"{i:03}.json", signed if i % 7 else {**signed, "name": "tampered"})
+    one = run_json(capsys, str(tmp_path), "--offline", *NOW, "-j", "1")
+    two = run_json(capsys, str(tmp_path), "--offline", *NOW, "-j", "2")
+    assert one == two
+    outcomes = [r["outcome"] for r in one[1]["results"]]
+    assert outcomes == ["verified" if i % 7 else "failed" for i in range(200)]
+
+
 def _dies(sources: Any) -> Any:
     """Stands in for the worker's check: the worker process ends, as if killed."""
     os._exit(3)

@@ -4,8 +4,9 @@ With one worker the calling thread does the work. With N, N - 1 worker *processe
 its own :class:`Verifier` built from the same options, so caches are shared per worker) and the
 calling thread do it together — verification is CPU-bound Python, which threads would
 serialise. The processes are fed by the calling thread itself (:mod:`microcred._pool`), and
-inputs travel in chunks: sending them one by one costs more in pickling than verifying them. At most ``window`` inputs are in flight, so an endless iterator
-is verified in constant memory, and reports come back in input order.
+inputs travel in chunks: sending them one by one costs more in pickling than verifying them.
+At most ``window`` inputs are in flight, so an endless iterator is verified in constant
+memory, and reports come back in input order.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Verification is CPU-bound Python, so ``-j N`` uses N *processes*: this one and N - 1 workers,
 each with its own :class:`~microcred.Verifier` built from the same picklable :class:`Settings`
 (its own HTTP cache), sharing the inputs as :func:`microcred._batch.shared_work` does. A few
-inputs per process are in flight and results come back in input order. Workers ignore SIGINT:
+inputs (up to 16 a chunk, for long lists) per process are in flight and results come back in
+input order. Workers ignore SIGINT:
 Ctrl-C reaches only this process, which stops and keeps what finished.
 """
 
@@ -244,6 +245,8 @@ def run_all(
                 return True
             return False
         processes = min(jobs, len(sources)) - 1
+        # sources one by one share a short list evenly; chunks of a long one cost less to send
+        chunk = min(16, max(1, len(sources) // 64))
         with _sigint_deferred():
             pool = start_pool(processes, _start_worker, (settings,))
 
@@ -256,7 +259,7 @@ def run_all(
 
         interrupted = finished = False
         try:
-            for result in shared_work(work, submit, sources, processes=processes, chunk=1):
+            for result in shared_work(work, submit, sources, processes=processes, chunk=chunk):
                 on_result(result)
             finished = True
         except KeyboardInterrupt:
