@@ -301,6 +301,41 @@ def test_depth_limit_on_both_paths() -> None:
     )
 
 
+def test_a_checked_document_is_not_walked_again_but_its_depth_still_counts() -> None:
+    document = _ob()
+    plain = _fastld.to_quads(document, bundled_loader, DEFAULT_LIMITS)
+    assert _fastld.to_quads(document, bundled_loader, DEFAULT_LIMITS, checked_depth=64) == plain
+    # vouched for at the same depth or less, the fast path takes the caller's word ...
+    odd = _with(("name",), ("a tuple",))
+    with pytest.raises(_fastld.Unsupported):  # ... and still refuses what it cannot emit
+        _fastld.to_quads(odd, bundled_loader, DEFAULT_LIMITS, checked_depth=64)
+    # a check at a greater depth than this call allows does not count: the walk runs
+    deep: Any = "leaf"
+    for _ in range(70):
+        deep = {"https://vocab.example/p": deep}
+    nested = {"@context": {"@vocab": "urn:ex:"}, "@id": "urn:ex:s", "p": deep}
+    with pytest.raises(_fastld.Unsupported, match="depth"):
+        _fastld.to_quads(nested, bundled_loader, DEFAULT_LIMITS, checked_depth=100)
+
+
+def test_a_verifier_with_deeper_input_limits_still_bounds_canonicalisation() -> None:
+    import microcred
+
+    key = microcred.Ed25519Key.from_seed(b"d" * 32)
+    document = _ob()
+    document["issuer"] = {"id": key.did, "type": ["Profile"], "name": "Deep"}
+    signed = microcred.issue(document, key)
+    deep: Any = {"id": "urn:ex:leaf"}
+    for _ in range(70):
+        deep = {"type": ["Achievement"], "otherIdentifier": [deep]}
+    signed["credentialSubject"]["achievement"]["related"] = [deep]
+    limits = microcred.InputLimits(max_depth=200)
+    with microcred.Verifier(offline=True, input_limits=limits) as verifier:
+        report = verifier.check(signed)
+    assert not report.verified
+    assert report.check("proof").code == "RESOURCE_LIMIT_EXCEEDED"
+
+
 def test_quad_limit_on_both_paths() -> None:
     limits = CanonLimits(max_quads=5)
     fast = outcome(_ob(), fast=True, limits=limits)

@@ -346,6 +346,7 @@ def to_dataset(
     *,
     loader: DocumentLoader = bundled_loader,
     limits: CanonLimits = DEFAULT_LIMITS,
+    checked_depth: int | None = None,
 ) -> list[Quad]:
     """The RDF dataset of a JSON-LD document (safe mode), as :mod:`microcred._rdfc` quads.
 
@@ -354,7 +355,7 @@ def to_dataset(
     """
     if _fastld.enabled:
         try:
-            return _fastld.to_quads(document, loader, limits)
+            return _fastld.to_quads(document, loader, limits, checked_depth=checked_depth)
         except _fastld.Unsupported:
             pass
     doc, imports = _prepare(document, limits)
@@ -380,6 +381,11 @@ def canonize(
     *,
     loader: DocumentLoader = bundled_loader,
     limits: CanonLimits = DEFAULT_LIMITS,
+    checked_depth: int | None = None,
 ) -> str:
-    """Canonical N-Quads (RDFC-1.0, SHA-256) of a JSON-LD document, as signed by Data Integrity."""
-    return _rdfc.canonicalize(to_dataset(document, loader=loader, limits=limits), limits)
+    """Canonical N-Quads (RDFC-1.0, SHA-256) of a JSON-LD document, as signed by Data Integrity.
+
+    ``checked_depth``: see :func:`microcred._fastld.to_quads`.
+    """
+    dataset = to_dataset(document, loader=loader, limits=limits, checked_depth=checked_depth)
+    return _rdfc.canonicalize(dataset, limits)

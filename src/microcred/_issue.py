@@ -8,7 +8,7 @@ from typing import Any
 
 from ._checks import VC_CONTEXTS, check_conformance, issuer_id
 from ._jwt import issue_jwt
-from ._parse import copy_json, require_object
+from ._parse import DEFAULT_INPUT_LIMITS, copy_json, require_object
 from ._time import format_datetime, utc_now
 from .errors import SigningError
 from .keys import Ed25519Key, Key
@@ -88,7 +88,8 @@ def issue(
         domain=domain,
         id=proof_id,
     )
-    return add_proof(document, key, chosen, options, Processing(loader))
+    checked = Processing(loader, checked_depth=DEFAULT_INPUT_LIMITS.max_depth)  # require_object
+    return add_proof(document, key, chosen, options, checked)
 
 
 def new_urn_uuid() -> str:

@@ -117,7 +117,8 @@ class Verifier:
         self.resolver: KeyResolver = resolver or default_resolver(self.fetch, resolvers)
         self.suites = suites
         self._status = StatusStep(self.fetch, status_checkers, self._verify_status_list)
-        self.processing = Processing(loader, canon_limits)
+        # every document checked here comes through _parse, which checks its depth and types
+        self.processing = Processing(loader, canon_limits, input_limits.max_depth)
         self.input_limits = input_limits
         self.leeway = as_timedelta(leeway)
         self._clock: Clock = (lambda: now) if isinstance(now, datetime) else (now or utc_now)

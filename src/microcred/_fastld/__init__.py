@@ -72,9 +72,19 @@ def _state_for(loader: Loader) -> _LoaderState:
 _MAX_DEPTH = 100  # beyond this the emitter's recursion could approach Python's limit
 
 
-def to_quads(document: Any, loader: Loader, limits: CanonLimits) -> list[Quad]:
-    """The dataset of ``document`` as quads, or :class:`Unsupported`."""
-    if not limits.max_depth <= _MAX_DEPTH or not plain_json(document, limits.max_depth):
+def to_quads(
+    document: Any, loader: Loader, limits: CanonLimits, *, checked_depth: int | None = None
+) -> list[Quad]:
+    """The dataset of ``document`` as quads, or :class:`Unsupported`.
+
+    ``checked_depth``: the caller has already checked the document with
+    :func:`microcred._parse.check_depth` at that depth (exact JSON types, finite numbers); when
+    that is within this call's limit, the walk that would check it again is skipped.
+    """
+    if not limits.max_depth <= _MAX_DEPTH:
+        raise Unsupported("a depth limit beyond what the emitter's recursion allows")
+    vouched = checked_depth is not None and checked_depth <= limits.max_depth
+    if not vouched and not plain_json(document, limits.max_depth):
         raise Unsupported("not plain JSON within the depth limit")
     if type(document) is not dict:
         raise Unsupported("not a JSON object")

@@ -40,6 +40,10 @@ class Processing:
 
     loader: DocumentLoader = bundled_loader
     limits: CanonLimits = DEFAULT_LIMITS
+    #: Set by a caller whose documents (and the proofs built from their parts) all passed
+    #: ``check_depth`` at this depth: canonicalisation need not walk them again to know they
+    #: are plain JSON. The verifier and ``issue`` check every document they are given.
+    checked_depth: int | None = None
 
 
 Transform = Callable[[Mapping[str, Any], Processing], bytes]
@@ -47,7 +51,13 @@ Transform = Callable[[Mapping[str, Any], Processing], bytes]
 
 def rdfc_transform(document: Mapping[str, Any], processing: Processing) -> bytes:
     """RDFC-1.0 canonical N-Quads of the JSON-LD document, in safe mode."""
-    return _canon.canonize(document, loader=processing.loader, limits=processing.limits).encode()
+    canonical = _canon.canonize(
+        document,
+        loader=processing.loader,
+        limits=processing.limits,
+        checked_depth=processing.checked_depth,
+    )
+    return canonical.encode()
 
 
 def jcs_transform(document: Mapping[str, Any], processing: Processing) -> bytes:
