@@ -260,7 +260,10 @@ def decode_jwt_credential(
     claims = parse_json_object(jws.payload, limits)
     wrapped = [name for name in ("vc", "vp") if name in claims]
     if not wrapped:
-        credential = {k: v for k, v in claims.items() if k not in REGISTERED_CLAIMS}
+        credential = claims.copy()  # then the few registered claims out: cheaper than a filter
+        for name in REGISTERED_CLAIMS:
+            if name in credential:
+                del credential[name]
         return JwtCredential(jws.header, claims, credential, jws.signing_input, jws.signature)
     name = wrapped[0]
     if not isinstance(claims[name], Mapping) or "@context" in claims or len(wrapped) > 1:
