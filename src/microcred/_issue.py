@@ -8,13 +8,13 @@ from typing import Any
 
 from ._checks import VC_CONTEXTS, check_conformance, issuer_id
 from ._jwt import issue_jwt
-from ._parse import DEFAULT_INPUT_LIMITS, copy_json, require_object
+from ._parse import DEFAULT_INPUT_LIMITS, checked_copy, copy_json
 from ._time import format_datetime, utc_now
 from .errors import SigningError
 from .keys import Ed25519Key, Key
 from .loaders import DocumentLoader, bundled_loader
-from .suites import DEFAULT_SUITES, ProofOptions, add_proof, suite_for
-from .suites._proofs import Processing
+from .suites import DEFAULT_SUITES, ProofOptions, suite_for
+from .suites._proofs import Processing, add_proof_in_place
 
 __all__ = ["issue", "sign_presentation", "sign_presentation_jwt"]
 
@@ -61,7 +61,7 @@ def issue(
     """
     if hasattr(credential, "to_dict"):
         credential = credential.to_dict()
-    document = require_object(credential)  # add_proof copies it: the input is never changed
+    document = checked_copy(credential)  # signed in place: the input is never changed
     expected_type = (
         "VerifiablePresentation" if proof_purpose == "authentication" else "VerifiableCredential"
     )
@@ -88,8 +88,8 @@ def issue(
         domain=domain,
         id=proof_id,
     )
-    checked = Processing(loader, checked_depth=DEFAULT_INPUT_LIMITS.max_depth)  # require_object
-    return add_proof(document, key, chosen, options, checked)
+    checked = Processing(loader, checked_depth=DEFAULT_INPUT_LIMITS.max_depth)  # checked_copy
+    return add_proof_in_place(document, key, chosen, options, checked)
 
 
 def new_urn_uuid() -> str:

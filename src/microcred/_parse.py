@@ -24,6 +24,7 @@ __all__ = [
     "InputLimits",
     "check_depth",
     "check_size",
+    "checked_copy",
     "copy_json",
     "parse_json_object",
 ]
@@ -243,6 +244,57 @@ def _starts_jws(start: AnyStr, prefix: AnyStr, dot: AnyStr) -> bool:
 def escape(key: str) -> str:
     """One JSON Pointer reference token (RFC 6901)."""
     return key.replace("~", "~0").replace("/", "~1")
+
+
+class _NotPlain(Exception):
+    """What :func:`check_depth` refuses; it then runs, to say what and where."""
+
+
+def checked_copy(value: Any, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> dict[str, Any]:
+    """:func:`require_object` and :func:`copy_json` in one walk: a deep copy, checked alike.
+
+    Signing works on a copy of its input; checking while copying costs one Python walk where
+    checking, then copying, costs a walk and a copy (a third less on a large credential). On
+    any problem :func:`require_object` runs and raises, naming the field.
+    """
+    if type(value) is dict:
+        try:
+            return _copy_object(value, limits.max_depth)
+        except (_NotPlain, RecursionError):
+            pass
+    return copy_json(require_object(value, limits))  # raises; copies a Mapping that passes
+
+
+def _copy_object(node: dict[Any, Any], budget: int) -> dict[str, Any]:
+    if budget <= 0 and node:
+        raise _NotPlain
+    out = {}
+    for key, item in node.items():
+        if type(key) is not str:
+            raise _NotPlain
+        out[key] = _copy_value(item, budget - 1)
+    return out
+
+
+def _copy_list(node: list[Any], budget: int) -> list[Any]:
+    if budget <= 0 and node:
+        raise _NotPlain
+    return [_copy_value(item, budget - 1) for item in node]
+
+
+def _copy_value(item: Any, budget: int) -> Any:
+    kind = type(item)
+    if kind is str or kind is bool or item is None:
+        return item
+    if kind is dict:
+        return _copy_object(item, budget)
+    if kind is list:
+        return _copy_list(item, budget)
+    if (kind is int and -_MAX_NUMBER <= item <= _MAX_NUMBER) or (
+        kind is float and math.isfinite(item)
+    ):
+        return item
+    raise _NotPlain
 
 
 def copy_json(value: _J) -> _J:

@@ -197,7 +197,17 @@ def add_proof(
     With ``options.previous_proof`` the new proof also covers the named earlier proofs
     (a proof chain). The input is never modified.
     """
-    secured = copy_json(dict(document))
+    return add_proof_in_place(copy_json(dict(document)), key, suite, options, processing)
+
+
+def add_proof_in_place(
+    secured: dict[str, Any],
+    key: SigningKey,
+    suite: Cryptosuite,
+    options: ProofOptions,
+    processing: Processing = Processing(),
+) -> dict[str, Any]:
+    """:func:`add_proof` on a document that is the caller's own copy: it gets the proof itself."""
     existing = secured.pop("proof", [])
     existing = existing if isinstance(existing, list) else [existing]
     unsecured = chain_input(secured, existing, options.previous_proof)
