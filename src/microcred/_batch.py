@@ -12,16 +12,16 @@ memory, and reports come back in input order.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from itertools import islice
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
-    from ._pool import Handle
+    from ._pool import Handle, Pool
     from ._verify import Verifier
     from .report import VerificationReport
 
-__all__ = ["shared_work", "verify_many", "worker_died"]
+__all__ = ["pooled_work", "shared_work", "verify_many", "worker_died"]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -90,23 +90,12 @@ def _parallel(
             f"be sent to worker processes ({exc}); use workers=1 or picklable plug-ins"
         ) from None
     pool = start_pool(workers - 1, _start_worker, (options,))
-    check = verifier.check
-
-    def work(data: Any) -> VerificationReport:
-        pool.flush()  # between checks here, so a worker is not left waiting for its next chunk
-        return check(data)
-
-    def submit(chunk: list[Any]) -> Handle[list[VerificationReport]]:
-        return pool.submit(_check_in_worker, chunk)
-
-    finished = False
     try:
-        yield from shared_work(work, submit, inputs, processes=workers - 1, window=window)
-        finished = True
+        yield from pooled_work(
+            pool, verifier.check, _check_in_worker, inputs, processes=workers - 1, window=window
+        )
     except WorkerDied:
         raise RuntimeError(worker_died("workers=1")) from None
-    finally:
-        pool.close(wait=finished)
 
 
 def worker_died(remedy: str) -> str:
@@ -116,6 +105,38 @@ def worker_died(remedy: str) -> str:
         "without an 'if __name__ == \"__main__\":' guard: worker processes import the main "
         f"module again); the results before it were delivered; {remedy} verifies in this process"
     )
+
+
+def pooled_work(
+    pool: Pool,
+    work: Callable[[_T], _R],
+    task: Callable[[list[_T]], list[_R]],
+    items: Iterable[_T],
+    *,
+    processes: int,
+    window: int | None = None,
+    chunk: int = _CHUNK,
+) -> Generator[_R, None, None]:
+    """:func:`shared_work` with ``pool``'s processes running ``task`` on chunks of items.
+
+    What the pool has not sent yet goes between the checks done here, so no process waits for
+    its next chunk. The pool is closed at the end: at once if the caller stops early or an
+    error comes, after its processes finish otherwise.
+    """
+
+    def here(item: _T) -> _R:
+        pool.flush()
+        return work(item)
+
+    def submit(batch: list[_T]) -> Handle[list[_R]]:
+        return pool.submit(task, batch)
+
+    finished = False
+    try:
+        yield from shared_work(here, submit, items, processes=processes, window=window, chunk=chunk)
+        finished = True
+    finally:
+        pool.close(wait=finished)
 
 
 def shared_work(

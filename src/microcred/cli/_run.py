@@ -14,14 +14,14 @@ import dataclasses
 import signal
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .._batch import shared_work, worker_died
+from .._batch import pooled_work, worker_died
 from .._http import HTTPPolicy
-from .._pool import Handle, WorkerDied, start_pool
+from .._pool import WorkerDied, start_pool
 from .._verify import Verifier
 from ..errors import MicrocredError
 from ..report import Check, Status, VerificationReport
@@ -249,23 +249,15 @@ def run_all(
         chunk = min(16, max(1, len(sources) // 64))
         with _sigint_deferred():
             pool = start_pool(processes, _start_worker, (settings,))
-
-        def work(source: Source) -> Result:
-            pool.flush()  # between checks here, so no worker waits for its next source
-            return check(source)
-
-        def submit(batch: list[Source]) -> Handle[list[Result]]:
-            return pool.submit(_check_in_worker, batch)
-
-        interrupted = finished = False
+        results = pooled_work(
+            pool, check, _check_in_worker, sources, processes=processes, chunk=chunk
+        )
         try:
-            for result in shared_work(work, submit, sources, processes=processes, chunk=chunk):
-                on_result(result)
-            finished = True
+            with closing(results):  # closes the pool too, at once if Ctrl-C stopped it
+                for result in results:
+                    on_result(result)
         except KeyboardInterrupt:
-            interrupted = True
+            return True
         except WorkerDied:
             raise MicrocredError(worker_died("-j 1"), code="WORKER_FAILED") from None
-        finally:
-            pool.close(wait=finished)
-        return interrupted
+        return False
