@@ -96,6 +96,29 @@ def test_an_embedded_endorsement_verifies() -> None:
     assert child.report.issuer == ACCREDITOR.did
 
 
+@pytest.mark.parametrize("form", ["str", "bytes"])
+@pytest.mark.parametrize("escaped", [False, True])
+def test_an_endorsement_in_json_text_is_found_however_its_key_is_spelled(
+    form: str, escaped: bool
+) -> None:
+    """The text is searched for the word before the parsed document is: an escape in the key
+    must not hide the endorsement (nor its failure) from that quick look."""
+    import json
+
+    forged = endorsement()
+    forged["credentialSubject"]["endorsementComment"] = "Best welding school in the world"
+    text = json.dumps(badge(endorsements=[forged]))
+    if escaped:
+        text = text.replace('"endorsement', '"\\u0065ndorsement')
+        assert "endorsement" not in text
+    data: str | bytes = text if form == "str" else text.encode()
+    report = microcred.check(data, now=NOW, offline=True)
+    assert report.check("proof").status is Status.PASSED
+    check = report.check("endorsements")
+    assert check.status is Status.FAILED
+    assert check.pointer == "/credentialSubject/achievement/endorsement/0"
+
+
 def test_a_tampered_endorsement_fails_the_credential_at_its_pointer() -> None:
     forged = endorsement()
     forged["credentialSubject"]["endorsementComment"] = "Best welding school in the world"

@@ -96,6 +96,7 @@ class JwtCredential(NamedTuple):
     credential: dict[str, Any]
     signing_input: bytes
     signature: bytes
+    payload: bytes  # the claims' JSON text
     vc_claim: bool = False
 
     @property
@@ -264,7 +265,9 @@ def decode_jwt_credential(
         for name in REGISTERED_CLAIMS:
             if name in credential:
                 del credential[name]
-        return JwtCredential(jws.header, claims, credential, jws.signing_input, jws.signature)
+        return JwtCredential(
+            jws.header, claims, credential, jws.signing_input, jws.signature, jws.payload
+        )
     name = wrapped[0]
     if not isinstance(claims[name], Mapping) or "@context" in claims or len(wrapped) > 1:
         raise MalformedCredential(
@@ -272,7 +275,9 @@ def decode_jwt_credential(
             pointer=f"/{name}",
         )
     credential = _complete(copy_json(dict(claims[name])), claims, name)
-    return JwtCredential(jws.header, claims, credential, jws.signing_input, jws.signature, True)
+    return JwtCredential(
+        jws.header, claims, credential, jws.signing_input, jws.signature, jws.payload, True
+    )
 
 
 def _complete(vc: dict[str, Any], claims: Mapping[str, Any], name: str) -> dict[str, Any]:

@@ -21,14 +21,19 @@ __all__ = ["ENDORSEMENT_KEYS", "check_nested", "find_endorsements"]
 ENDORSEMENT_KEYS = ("endorsement", "endorsementJwt")
 
 
-def find_endorsements(document: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+def find_endorsements(
+    document: Mapping[str, Any], text: str | bytes | None = None
+) -> Iterator[tuple[str, Any]]:
     """(JSON Pointer, endorsement) for every endorsement in the document, outermost first.
 
     An endorsement's own endorsements are not listed here: they belong to its own verification.
-    This runs on every input, and most have no endorsement: a walk without paths says so
-    first; only then are containers stacked with their paths, spelled out for what is found.
+    This runs on every input, and most have no endorsement: ``text``, the JSON the document
+    was parsed from, or a walk without paths says so first; only then are containers stacked
+    with their paths, spelled out for what is found.
     """
-    if not _mentions_endorsements(document):
+    if (text is not None and not _may_name_endorsements(text)) or not _mentions_endorsements(
+        document
+    ):
         return
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
     while stack:
@@ -56,6 +61,13 @@ def find_endorsements(document: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
         else:
             continue
         stack.extend(reversed(children))
+
+
+def _may_name_endorsements(text: str | bytes) -> bool:
+    """Whether JSON text can hold the word; without a backslash, no escape can spell it."""
+    if isinstance(text, str):
+        return "\\" in text or "endorsement" in text
+    return b"\\" in text or b"endorsement" in text
 
 
 def _mentions_endorsements(document: Mapping[str, Any]) -> bool:

@@ -271,7 +271,7 @@ class Verifier:
         holder_is_subject: bool = False,
     ) -> VerificationReport:
         try:
-            document, jwt = self._parse(data)
+            document, jwt, text = self._parse(data)
         except MalformedCredential as exc:
             failed = Check("parse", Status.FAILED, exc.message, exc.code, exc.pointer)
             return VerificationReport(checks=(failed,))
@@ -340,7 +340,7 @@ class Verifier:
             status,
             check_nested(
                 "endorsements",
-                list(find_endorsements(document)),
+                list(find_endorsements(document, text)),
                 nested,
                 depth=depth,
                 max_depth=self.max_endorsement_depth,
@@ -367,22 +367,25 @@ class Verifier:
     def _verify_status_list(self, document: Mapping[str, Any]) -> VerificationReport:
         return self._check(document, challenge=None, domain=None, with_status=False)
 
-    def _parse(self, data: Input) -> tuple[dict[str, Any], JwtCredential | None]:
-        """The credential as JSON, and the decoded VC-JWT when that is what came in."""
+    def _parse(
+        self, data: Input
+    ) -> tuple[dict[str, Any], JwtCredential | None, str | bytes | None]:
+        """The credential as JSON, the decoded VC-JWT when that is what came in, and the JSON
+        text it was read from (None for a dict)."""
         if isinstance(data, bytes) and _image_kind(data) is not None:
             data = _unbaked(data)
             if isinstance(data, dict):
-                return require_object(data, self.input_limits), None
+                return require_object(data, self.input_limits), None, None
         if isinstance(data, str | bytes):
             check_size(data, self.input_limits)
             if looks_like_compact_jws(data):
                 text = data.decode("ascii") if isinstance(data, bytes) else data
                 decoded = decode_jwt_credential(text.strip(), limits=self.input_limits)
-                return decoded.credential, decoded
-            return parse_json_object(data, self.input_limits), None
+                return decoded.credential, decoded, decoded.payload
+            return parse_json_object(data, self.input_limits), None, data
         if hasattr(data, "to_dict"):
             data = data.to_dict()
-        return require_object(data, self.input_limits), None
+        return require_object(data, self.input_limits), None, None
 
 
 _fetch_budget: ContextVar[list[int] | None] = ContextVar("microcred_fetch_budget", default=None)
