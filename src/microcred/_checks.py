@@ -340,6 +340,8 @@ def check_schema(run: Run) -> Check:
     rules are checked too and reported as warnings (they cost more than the signature check).
     """
     check_conformance(run.document, "VerifiableCredential")
+    if "credentialSchema" not in run.document and not run.config.schema_warnings:
+        return _NO_SCHEMA  # the usual case, without the machinery for findings
     declared = validate_schema(run.document, inferred=False)
     informative = []
     if run.config.schema_warnings:
