@@ -30,7 +30,6 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, NamedTuple
 
@@ -104,15 +103,14 @@ class JwtCredential(NamedTuple):
         return _is_presentation(self.credential)
 
 
-@dataclass(frozen=True)
-class JwtKey:
+class JwtKey(NamedTuple):
     """The key a VC-JWT's signature was verified with, and what it says about authorship.
 
     ``source`` is ``"kid"`` (dereferenced: ``resolved.controller`` is who controls it) or
     ``"jwk"`` (only embedded in the header; ``resolved.method_id`` is its RFC 9278 thumbprint
     URN). ``trusted`` is False exactly for an embedded key the caller did not choose to trust:
     then ``resolved.controller`` is ``""`` and its relationships are empty, and the issuer
-    check must be *indeterminate*, not failed.
+    check must be *indeterminate*, not failed. A named tuple, as one is made for every token.
     """
 
     resolved: ResolvedKey
@@ -144,19 +142,31 @@ def _issuer(document: Mapping[str, Any], signer: str | None = None) -> str | Non
     return _string(issuer)
 
 
-def _mapped(document: Mapping[str, Any], claim: str, signer: str | None = None) -> tuple[str, Any]:
-    """The credential property a claim mirrors (a display name) and its value, or None."""
-    if claim == "iss":
-        signer = signer or _signer(document)
-        return _SIGNER_IDS[signer], _issuer(document, signer)
-    if claim in ("sub", "jti"):
-        item = document.get("credentialSubject") if claim == "sub" else document
-        item = item[0] if isinstance(item, list) and len(item) == 1 else item
-        value = item.get("id") if type(item) is dict or isinstance(item, Mapping) else None
-        return ("credentialSubject id" if claim == "sub" else "id"), _string(value)
-    new, old = ("validFrom", "issuanceDate") if claim == "nbf" else ("validUntil", "expirationDate")
-    name = new if new in document or old not in document else old
-    return name, document.get(name)
+def _mirrored(document: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+    """(claim, the credential property it mirrors as a display name, that property's value or
+    None) for ``iss``, ``sub``, ``jti``, ``nbf`` and ``exp``, in one look at the document."""
+    signer = _signer(document)
+    subject = document.get("credentialSubject")
+    if isinstance(subject, list) and len(subject) == 1:
+        subject = subject[0]
+    subject_id = (
+        subject.get("id") if type(subject) is dict or isinstance(subject, Mapping) else None
+    )
+    start = (
+        "validFrom" if "validFrom" in document or "issuanceDate" not in document else "issuanceDate"
+    )
+    end = (
+        "validUntil"
+        if "validUntil" in document or "expirationDate" not in document
+        else "expirationDate"
+    )
+    return [
+        ("iss", _SIGNER_IDS[signer], _issuer(document, signer)),
+        ("sub", "credentialSubject id", _string(subject_id)),
+        ("jti", "id", _string(document.get("id"))),
+        ("nbf", start, document.get(start)),
+        ("exp", end, document.get(end)),
+    ]
 
 
 _SIGNER_IDS = {"issuer": "issuer id", "holder": "holder id"}
@@ -164,10 +174,14 @@ _SIGNER_IDS = {"issuer": "issuer id", "holder": "holder id"}
 
 def _numeric(claims: Mapping[str, Any], claim: str) -> float | None:
     """A NumericDate claim (RFC 7519: seconds since the epoch, a JSON number), or None."""
-    if claim not in claims:
+    value = claims.get(claim)
+    if value is None and claim not in claims:
         return None
-    value = claims[claim]
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if (
+        type(value) is int
+        or type(value) is float
+        or (isinstance(value, int | float) and not isinstance(value, bool))
+    ):
         try:
             return float(value)
         except OverflowError:
@@ -207,8 +221,7 @@ def issue_jwt(
         credential = credential.to_dict()
     document = copy_json(require_object(credential))
     claims: dict[str, Any] = {}
-    for claim in ("iss", "sub", "jti", "nbf", "exp"):
-        name, value = _mapped(document, claim)
+    for claim, name, value in _mirrored(document):
         if value is not None and claim in ("nbf", "exp"):
             value = math.floor(parse_datetime(value, f"/{name}").timestamp())
         if value is not None:
@@ -259,8 +272,7 @@ def decode_jwt_credential(
     """
     jws = parse_compact(token, max_length=limits.max_bytes)
     claims = parse_json_object(jws.payload, limits)
-    wrapped = [name for name in ("vc", "vp") if name in claims]
-    if not wrapped:
+    if "vc" not in claims and "vp" not in claims:
         credential = claims.copy()  # then the few registered claims out: cheaper than a filter
         for name in REGISTERED_CLAIMS:
             if name in credential:
@@ -268,6 +280,7 @@ def decode_jwt_credential(
         return JwtCredential(
             jws.header, claims, credential, jws.signing_input, jws.signature, jws.payload
         )
+    wrapped = [name for name in ("vc", "vp") if name in claims]
     name = wrapped[0]
     if not isinstance(claims[name], Mapping) or "@context" in claims or len(wrapped) > 1:
         raise MalformedCredential(
@@ -388,11 +401,10 @@ def check_jwt_claims(
     :func:`check_jwt_times` runs too.
     """
     warnings: list[Problem] = []
-    signer = _signer(decoded.credential)
-    for claim in ("iss", "sub", "jti", "nbf", "exp"):
-        name, expected = _mapped(decoded.credential, claim, signer)
-        if claim not in decoded.claims or expected is None:
-            if claim in decoded.claims:
+    claims = decoded.claims
+    for claim, name, expected in _mirrored(decoded.credential):
+        if claim not in claims or expected is None:
+            if claim in claims:
                 message = (
                     f"the JWT {claim!r} claim has no counterpart: the credential has no {name}"
                 )
@@ -401,9 +413,9 @@ def check_jwt_claims(
                 message = f"the JWT has no {claim!r} claim to repeat the credential's {name}"
                 warnings.append(Problem("JWT_CLAIM_MISSING", message, f"/{claim}"))
             continue
-        value: Any = decoded.claims[claim]
+        value: Any = claims[claim]
         if claim in ("nbf", "exp"):
-            seconds = _numeric(decoded.claims, claim) or 0.0
+            seconds = _numeric(claims, claim) or 0.0
             agrees = abs(seconds - parse_datetime(expected, f"/{name}").timestamp()) < 1
         else:
             agrees = value == expected
