@@ -450,3 +450,23 @@ def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
     assert parse_json_object(text, InputLimits(max_depth=2))["c"] == 1.5e300
     with pytest.raises(ResourceLimitExceeded):
         parse_json_object('{"a": ' + "[" * 3 + "]" * 3 + "}", InputLimits(max_depth=2))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"a": 1}}', "Extra data"),  # ends with a brace, but one object is over before it
+        ('{"a": 1} {"b": 2}', "Extra data"),
+        ('{"a": 1, "a": 2}', "duplicate JSON key 'a'"),
+        ('{"a": }', "Expecting value"),
+        ("{", "Expecting property name"),
+    ],
+)
+def test_json_text_that_only_looks_like_one_object_is_refused(text: str, message: str) -> None:
+    with pytest.raises(MalformedCredential, match=message):
+        parse_json_object(text)
+
+
+@pytest.mark.parametrize("text", ['{"a": [1]}', ' {"a": [1]}', '{"a": [1]}\n', '\t{"a": [1]} \r\n'])
+def test_an_object_with_or_without_surrounding_whitespace_is_parsed(text: str) -> None:
+    assert parse_json_object(text) == {"a": [1]}

@@ -13,7 +13,7 @@ import marshal
 import math
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, AnyStr, NoReturn, TypeVar, cast
 
@@ -97,6 +97,22 @@ _DECODER = json.JSONDecoder(
 _LENIENT_DECODER = json.JSONDecoder(
     object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant, parse_int=_parse_int
 )
+# the C scanner that JSONDecoder.decode wraps in Python (an attribute typeshed leaves out)
+_SCAN: Callable[[str, int], tuple[Any, int]] = cast(Any, _DECODER).scan_once
+
+
+def _decode(text: str) -> Any:
+    """``_DECODER.decode(text)``; an object from the first character to the last, as nearly
+    every input is, goes straight to the scanner; anything else, and errors, take decode."""
+    if text[:1] == "{" and text[-1:] == "}":
+        try:
+            value, end = _SCAN(text, 0)
+        except StopIteration:
+            pass
+        else:
+            if end == len(text):
+                return value
+    return _DECODER.decode(text)
 
 
 def check_size(data: str | bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> None:
@@ -122,7 +138,7 @@ def parse_json_object(
     try:
         text = _text(data) if isinstance(data, bytes) else data
         try:
-            value = _DECODER.decode(text)
+            value = _decode(text)
         except _OutOfRange:
             return require_object(_LENIENT_DECODER.decode(text), limits)  # raises, naming where
     except UnicodeDecodeError as exc:
