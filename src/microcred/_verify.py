@@ -438,9 +438,11 @@ def _string(value: Any) -> str | None:
 def _subject_ids(document: Mapping[str, Any]) -> tuple[str, ...]:
     subjects = as_list(document.get("credentialSubject"))
     return tuple(
-        s["id"]
-        for s in subjects
-        if (type(s) is dict or isinstance(s, Mapping)) and isinstance(s.get("id"), str)
+        [
+            s["id"]
+            for s in subjects
+            if (type(s) is dict or isinstance(s, Mapping)) and isinstance(s.get("id"), str)
+        ]
     )
 
 
