@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -142,3 +143,87 @@ def test_shared_work_holds_at_most_window_items(window: int) -> None:
     out, _, most = _shared(list(range(50)), window=window, remote_delay=0.001)
     assert out == [i * i for i in range(50)]
     assert most <= window
+
+
+def _worker_pids() -> set[int]:
+    import multiprocessing
+
+    return {p.pid for p in multiprocessing.active_children() if p.pid is not None}
+
+
+def test_worker_processes_are_kept_for_the_next_batch_until_close() -> None:
+    badges = _badges(4)
+    before = _worker_pids()
+    with microcred.Verifier(offline=True, now=NOW) as verifier:
+        first = _summary(verifier.verify_many(badges, workers=2, window=2))
+        kept = _worker_pids() - before
+        assert len(kept) == 1  # the batch is over; its one worker process waits for the next
+        assert _summary(verifier.verify_many(badges, workers=2, window=2)) == first
+        assert _worker_pids() - before == kept  # the same process did the second batch
+        assert _summary(verifier.verify_many(badges, workers=3, window=2)) == first
+        resized = _worker_pids() - before
+        assert len(resized) == 2
+        assert not resized & kept  # another size: the old process ended, two new ones began
+    assert _worker_pids() - before == set()  # close() ended them
+
+
+def test_kept_workers_end_with_the_verifier() -> None:
+    import gc
+
+    before = _worker_pids()
+    verifier = microcred.Verifier(offline=True, now=NOW)
+    list(verifier.verify_many(_badges(2), workers=2, window=1))
+    assert len(_worker_pids() - before) == 1
+    del verifier
+    gc.collect()
+    assert _worker_pids() - before == set()
+
+
+def test_a_batch_stopped_early_ends_its_workers_and_the_next_starts_afresh() -> None:
+    badges = _badges(6)
+    before = _worker_pids()
+    with microcred.Verifier(offline=True, now=NOW) as verifier:
+        reports = verifier.verify_many(badges, workers=2, window=2)
+        next(reports)
+        reports.close()  # chunks may still be in the pipes: that process cannot be reused
+        assert _worker_pids() - before == set()
+        assert _summary(verifier.verify_many(badges, workers=2)) == _summary(
+            verifier.verify_many(badges)
+        )
+
+
+def test_after_a_worker_died_the_next_batch_gets_a_new_one() -> None:
+    badges = _badges(2)
+    with microcred.Verifier(offline=True, now=NOW) as verifier:
+        with pytest.raises(RuntimeError, match="worker process stopped abruptly"):
+            list(verifier.verify_many([_StopsTheProcess(), *badges], workers=2, window=1))
+        assert [r.verified for r in verifier.verify_many(badges, workers=2, window=1)] == [
+            True,
+            False,  # _badges tampers with every third from the second
+        ]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork is POSIX")
+def test_a_forked_child_starts_its_own_workers_and_leaves_its_parents_alone() -> None:
+    """After os.fork the child holds a copy of its parent's kept pool: it must not use it (the
+    pipes are shared with the parent) nor end it (that would kill the parent's worker)."""
+    badges = _badges(2)
+    expected = [True, False]
+    before = _worker_pids()
+    with microcred.Verifier(offline=True, now=NOW) as verifier:
+        assert [r.verified for r in verifier.verify_many(badges, workers=2, window=1)] == expected
+        (kept,) = _worker_pids() - before
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child reports through its exit status only
+            try:
+                reports = list(verifier.verify_many(badges, workers=2, window=1))
+                verifier.close()
+                os._exit(0 if [r.verified for r in reports] == expected else 1)
+            except BaseException:
+                os._exit(2)
+        _, status = os.waitpid(child, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        assert _worker_pids() - before == {kept}  # still there, and still this one's
+        assert [r.verified for r in verifier.verify_many(badges, workers=2, window=1)] == expected
+        assert _worker_pids() - before == {kept}
+    assert _worker_pids() - before == set()

@@ -11,6 +11,8 @@ memory, and reports come back in input order.
 
 from __future__ import annotations
 
+import os
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from itertools import islice
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     from ._verify import Verifier
     from .report import VerificationReport
 
-__all__ = ["pooled_work", "shared_work", "verify_many", "worker_died"]
+__all__ = ["KeptWorkers", "pooled_work", "shared_work", "verify_many", "worker_died"]
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
@@ -47,6 +49,56 @@ _QUEUED = 3  # chunks per process: one running, two waiting (it must never run d
 # takes about 150 ms to import and warm its caches before it returns its first chunk: with
 # room for only a few, this thread sat idle for most of that, on every batch.
 _AHEAD = 32
+
+
+class KeptWorkers:
+    """The worker processes a verifier keeps from one batch to the next.
+
+    A new worker takes 150-250 ms to start (a fresh interpreter imports microcred and warms
+    its caches): a service verifying batch after batch would pay that on every call, and a
+    short batch would be slower with two workers than with one. After a batch that ran to its
+    end the processes wait, idle, for the next; :meth:`close` (the verifier's ``close``, its
+    garbage collection, or the interpreter's exit) ends them. One batch at a time uses them:
+    a batch that starts while another runs gets processes of its own.
+    """
+
+    def __init__(self, options: Mapping[str, Any]) -> None:
+        self._options = options
+        self._lock = threading.Lock()
+        self._kept: tuple[Pool, int, int] | None = None  # the pool, its processes, our pid
+
+    def take(self, processes: int) -> Pool:
+        """The kept pool if it has ``processes`` workers, else a new one (the old one ends)."""
+        from ._pool import start_pool  # here: one worker (the usual case) needs no pool
+
+        with self._lock:
+            kept, self._kept = self._kept, None
+        if kept is not None:
+            pool, size, pid = kept
+            if size == processes and pid == os.getpid():
+                return pool
+            _end(kept)
+        return start_pool(processes, _start_worker, (self._options,))
+
+    def give_back(self, pool: Pool, processes: int) -> None:
+        """Keep ``pool``, idle, for the next batch (one pool is kept; another is closed)."""
+        with self._lock:
+            if self._kept is None:
+                self._kept = (pool, processes, os.getpid())
+                return
+        pool.close()
+
+    def close(self) -> None:
+        with self._lock:
+            kept, self._kept = self._kept, None
+        if kept is not None:
+            _end(kept)
+
+
+def _end(kept: tuple[Pool, int, int]) -> None:
+    pool, _, pid = kept
+    if pid == os.getpid():  # in a forked child the processes are the parent's: leave them
+        pool.close()
 
 
 def verify_many(
@@ -79,20 +131,27 @@ def _parallel(
     """
     import pickle
 
-    from ._pool import WorkerDied, start_pool  # here: one worker (the usual case) needs neither
+    from ._pool import WorkerDied  # here: one worker (the usual case) needs no pool
 
-    options = verifier.options
     try:
-        pickle.dumps(options)
+        pickle.dumps(verifier.options)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
         raise ValueError(
             "this verifier's options (a custom resolver, loader, clock or status checker) cannot "
             f"be sent to worker processes ({exc}); use workers=1 or picklable plug-ins"
         ) from None
-    pool = start_pool(workers - 1, _start_worker, (options,))
+    processes = workers - 1
+    kept = verifier._kept_workers
+    pool = kept.take(processes)
     try:
         yield from pooled_work(
-            pool, verifier.check, _check_in_worker, inputs, processes=workers - 1, window=window
+            pool,
+            verifier.check,
+            _check_in_worker,
+            inputs,
+            processes=processes,
+            window=window,
+            keep=lambda idle: kept.give_back(idle, processes),
         )
     except WorkerDied:
         raise RuntimeError(worker_died("workers=1")) from None
@@ -116,12 +175,14 @@ def pooled_work(
     processes: int,
     window: int | None = None,
     chunk: int = _CHUNK,
+    keep: Callable[[Pool], None] | None = None,
 ) -> Generator[_R, None, None]:
     """:func:`shared_work` with ``pool``'s processes running ``task`` on chunks of items.
 
     What the pool has not sent yet goes between the checks done here, so no process waits for
-    its next chunk. The pool is closed at the end: at once if the caller stops early or an
-    error comes, after its processes finish otherwise.
+    its next chunk. At the end the pool, idle, goes to ``keep`` (for the next batch), or is
+    closed; if the caller stops early or an error comes, it is closed at once (its pipes may
+    still hold chunks).
     """
 
     def here(item: _T) -> _R:
@@ -136,7 +197,10 @@ def pooled_work(
         yield from shared_work(here, submit, items, processes=processes, window=window, chunk=chunk)
         finished = True
     finally:
-        pool.close(wait=finished)
+        if finished and keep is not None:
+            keep(pool)
+        else:
+            pool.close(wait=finished)
 
 
 def shared_work(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from datetime import datetime, timedelta
@@ -16,7 +17,7 @@ from functools import partial
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from ._batch import verify_many
+from ._batch import KeptWorkers, verify_many
 from ._checks import (
     Run,
     as_list,
@@ -123,6 +124,9 @@ class Verifier:
         self.leeway = as_timedelta(leeway)
         self._clock: Clock = (lambda: now) if isinstance(now, datetime) else (now or utc_now)
         self._lock = threading.Lock()
+        # worker processes of verify_many, kept between batches until close()
+        self._kept_workers = KeptWorkers(self.options)
+        weakref.finalize(self, self._kept_workers.close)
 
     def __enter__(self) -> Verifier:
         return self
@@ -133,7 +137,9 @@ class Verifier:
         self.close()
 
     def close(self) -> None:
-        """Close the HTTP client (a later fetch opens a new one)."""
+        """End the worker processes kept by :meth:`verify_many` and close the HTTP client (a
+        later batch or fetch starts new ones)."""
+        self._kept_workers.close()
         with self._lock:
             client, self._http = self._http, None
         if client is not None:
@@ -251,9 +257,10 @@ class Verifier:
 
         ``workers`` > 1 verifies in that many processes: this one, and ``workers - 1`` more,
         each with its own verifier built from this one's options (its plug-ins must then be
-        picklable). At most ``window`` inputs (default about two thousand) are in flight, so
-        memory stays bounded for any number of inputs. A worker process that dies raises
-        RuntimeError, after the reports before it.
+        picklable). The processes are kept for the next batch until :meth:`close`. At most
+        ``window`` inputs (default about two thousand) are in flight, so memory stays bounded
+        for any number of inputs. A worker process that dies raises RuntimeError, after the
+        reports before it.
         ``on_report(index, report)`` is called as each report is ready (e.g. for progress).
         """
         return verify_many(self, inputs, workers=workers, window=window, on_report=on_report)
