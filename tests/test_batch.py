@@ -227,3 +227,17 @@ def test_a_forked_child_starts_its_own_workers_and_leaves_its_parents_alone() ->
         assert [r.verified for r in verifier.verify_many(badges, workers=2, window=1)] == expected
         assert _worker_pids() - before == {kept}
     assert _worker_pids() - before == set()
+
+
+def test_two_batches_at_once_each_get_processes_and_one_pool_is_kept() -> None:
+    badges = _badges(6)
+    before = _worker_pids()
+    with microcred.Verifier(offline=True, now=NOW) as verifier:
+        expected = _summary(verifier.verify_many(badges))
+        first = verifier.verify_many(badges, workers=2, window=2)
+        head = next(first)  # the first batch holds the kept pool (none yet: a new one)
+        second = _summary(verifier.verify_many(badges, workers=2, window=2))  # another pool
+        assert [_summary([head])[0], *_summary(first)] == expected
+        assert second == expected
+        assert len(_worker_pids() - before) == 1  # one pool kept, the other closed
+    assert _worker_pids() - before == set()
