@@ -241,3 +241,22 @@ def test_two_batches_at_once_each_get_processes_and_one_pool_is_kept() -> None:
         assert second == expected
         assert len(_worker_pids() - before) == 1  # one pool kept, the other closed
     assert _worker_pids() - before == set()
+
+
+def test_a_kept_worker_killed_while_idle_is_replaced_for_the_next_batch() -> None:
+    import signal
+    import time
+
+    badges = _badges(2)
+    before = _worker_pids()
+    with microcred.Verifier(offline=True, now=NOW) as verifier:
+        list(verifier.verify_many(badges, workers=2, window=1))
+        (kept,) = _worker_pids() - before
+        os.kill(kept, signal.SIGKILL)  # e.g. the out-of-memory killer, between two batches
+        deadline = time.monotonic() + 30
+        while kept in _worker_pids() and time.monotonic() < deadline:  # until it is reaped
+            time.sleep(0.01)
+        reports = list(verifier.verify_many(badges, workers=2, window=1))
+        assert [r.verified for r in reports] == [True, False]
+        (replacement,) = _worker_pids() - before
+        assert replacement != kept

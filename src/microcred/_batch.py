@@ -6,7 +6,8 @@ calling thread do it together — verification is CPU-bound Python, which thread
 serialise. The processes are fed by the calling thread itself (:mod:`microcred._pool`), and
 inputs travel in chunks: sending them one by one costs more in pickling than verifying them.
 At most ``window`` inputs are in flight, so an endless iterator is verified in constant
-memory, and reports come back in input order.
+memory, and reports come back in input order. The verifier keeps its worker processes for its
+next batch (:class:`KeptWorkers`).
 """
 
 from __future__ import annotations
@@ -68,14 +69,15 @@ class KeptWorkers:
         self._kept: tuple[Pool, int, int] | None = None  # the pool, its processes, our pid
 
     def take(self, processes: int) -> Pool:
-        """The kept pool if it has ``processes`` workers, else a new one (the old one ends)."""
+        """The kept pool if it has ``processes`` workers, all running; else a new one (the old
+        one ends)."""
         from ._pool import start_pool  # here: one worker (the usual case) needs no pool
 
         with self._lock:
             kept, self._kept = self._kept, None
         if kept is not None:
             pool, size, pid = kept
-            if size == processes and pid == os.getpid():
+            if size == processes and pid == os.getpid() and pool.alive():
                 return pool
             _end(kept)
         return start_pool(processes, _start_worker, (self._options,))

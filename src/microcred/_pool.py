@@ -52,6 +52,9 @@ class Pool(Protocol):
     def flush(self) -> None:
         """Send what the pipes did not take yet (cheap when there is nothing to send)."""
 
+    def alive(self) -> bool:
+        """Whether every worker is still running (one may be killed while the pool is idle)."""
+
     def close(self, *, wait: bool = True) -> None:
         """End the workers: after their work when ``wait``, at once otherwise."""
 
@@ -215,6 +218,9 @@ class _PipePool:
                 unsent = unsent or bool(worker.outbox)
         self._unsent = unsent
 
+    def alive(self) -> bool:
+        return all(worker.process.is_alive() for worker in self._workers)
+
     def poll(self, *, block: bool) -> None:
         """Read the answers that are there; with ``block``, wait until one comes."""
         self.flush()
@@ -275,6 +281,9 @@ class _ExecutorPool:  # pragma: no cover - used where pipes cannot be written wi
 
     def flush(self) -> None:
         pass
+
+    def alive(self) -> bool:
+        return not getattr(self._executor, "_broken", False)
 
     def close(self, *, wait: bool = True) -> None:
         self._executor.shutdown(wait=wait, cancel_futures=True)
