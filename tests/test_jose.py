@@ -567,3 +567,24 @@ def test_a_header_changed_by_its_caller_does_not_change_the_next_token(
     again = parse_compact(token).header
     assert again["alg"] == "EdDSA"
     assert again.get("jwk") == header.get("jwk")
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("eyJhbGciOiJFZERTQSJ9.e30.AAAA", True),
+        ("  eyJhbGciOiJFZERTQSJ9.e30.AAAA\n", True),
+        (b"eyJhbGciOiJFZERTQSJ9.e30.AAAA", True),
+        ("eyJhbGciOiJFZERTQSJ9.e30", False),  # two parts
+        ("eyJhbGciOiJFZERTQSJ9", False),
+        ("eyJhbGciOiJFZERTQSJ9.e30.AAAA.BBBB", False),  # four parts
+        ("eyJhbGciOiJFZERTQSJ9.e30.AAAA.BBBB.CCCC", False),  # a JWE's five
+        ("eyJhbGciOiJFZERTQSJ9.e30.ÄÄ", False),  # not ASCII
+        ('{"a": "ey.x.y"}', False),  # JSON text
+        ("", False),
+    ],
+)
+def test_what_is_taken_for_a_compact_jws(data: str | bytes, expected: bool) -> None:
+    from microcred._parse import looks_like_compact_jws
+
+    assert looks_like_compact_jws(data) is expected

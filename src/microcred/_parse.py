@@ -254,7 +254,10 @@ def looks_like_compact_jws(data: str | bytes) -> bool:
 
 
 def _starts_jws(start: AnyStr, prefix: AnyStr, dot: AnyStr) -> bool:
-    return start.startswith(prefix) and start.count(dot) == 2 and start.isascii()
+    if not start.startswith(prefix):
+        return False
+    second = start.find(dot, start.find(dot) + 1)  # two dots, not three: find is memchr,
+    return second > 0 and start.find(dot, second + 1) < 0 and start.isascii()  # count is not
 
 
 def escape(key: str) -> str:
