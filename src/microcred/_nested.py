@@ -31,9 +31,9 @@ def find_endorsements(
     was parsed from, or a walk without paths says so first; only then are containers stacked
     with their paths, spelled out for what is found.
     """
-    if (text is not None and not _may_name_endorsements(text)) or not _mentions_endorsements(
-        document
-    ):
+    if text is not None and not _may_name_endorsements(text):
+        return
+    if not _mentions_endorsements(document):
         return
     stack: list[tuple[tuple[str | int, ...], Any]] = [((), document)]
     while stack:

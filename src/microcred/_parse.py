@@ -256,8 +256,9 @@ def looks_like_compact_jws(data: str | bytes) -> bool:
 def _starts_jws(start: AnyStr, prefix: AnyStr, dot: AnyStr) -> bool:
     if not start.startswith(prefix):
         return False
-    second = start.find(dot, start.find(dot) + 1)  # two dots, not three: find is memchr,
-    return second > 0 and start.find(dot, second + 1) < 0 and start.isascii()  # count is not
+    # exactly two dots, found with find (memchr) rather than counted over the whole token
+    second = start.find(dot, start.find(dot) + 1)
+    return second > 0 and start.find(dot, second + 1) < 0 and start.isascii()
 
 
 def escape(key: str) -> str:
