@@ -126,8 +126,9 @@ def test_poison_dataset_directly() -> None:
 def poisoned_credential(n: int = 10) -> dict[str, Any]:
     """A signed badge to which an n-node clique of look-alike blank nodes was added."""
     doc = copy.deepcopy(signed_badge())
-    doc["@context"] = [*doc["@context"], {"knows": {"@id": "urn:ex:knows", "@type": "@id"}}]
-    doc["@included"] = [
+    terms = {"knows": {"@id": "urn:ex:knows", "@type": "@id"}, "clique": "urn:ex:clique"}
+    doc["@context"] = [*doc["@context"], terms]
+    doc["clique"] = [
         {"id": f"_:e{i}", "knows": [f"_:e{j}" for j in range(n) if j != i]} for i in range(n)
     ]
     return doc

@@ -13,9 +13,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from ._guarded import (
+    GUARDED,
+    HIDING_KEYWORDS,
+    HiddenProperty,
+    disguised,
+    hiding_keyword,
+    may_stand_for,
+    splits_a_name,
+)
 from .errors import ResourceLimitExceeded, UndefinedTerm
 
 __all__ = ["PYLD_ARRAY_WORK", "Scan", "scan_for_pyld"]
@@ -27,7 +36,6 @@ _CARRIED = frozenset(
     | {"@language", "@direction", "@list", "@set"}
 )
 _KEYWORD_FORM = re.compile(r"@[A-Za-z]+")
-_VALUE_OR_LIST = ("@value", "@list", "@set")
 
 # pyld compares each new array element with the ones before it: an array of n elements costs
 # about n² comparisons (10,000 tags take some 25 s). The sum of n² over a document's arrays is
@@ -37,9 +45,11 @@ PYLD_ARRAY_WORK = 2_000_000
 
 @dataclass
 class Scan:
-    """What the scan learnt: whether an inline context imports another (``@import``)."""
+    """What the scan learnt: whether an inline context imports another (``@import``), and
+    the terms of inline contexts that alias a keyword hiding statements (see :mod:`._guarded`)."""
 
     imports: bool = False
+    hiding: dict[str, str] = field(default_factory=dict)  # term -> keyword
 
 
 def _escape(token: str | int) -> str:
@@ -59,8 +69,27 @@ def _context_aliases(context: Any, scan: Scan, aliases: set[str]) -> None:
                 target = definition.get("@id") if isinstance(definition, Mapping) else definition
                 if isinstance(target, str) and target.startswith("@") and target not in _CARRIED:
                     aliases.add(term)
+                if isinstance(target, str) and target in HIDING_KEYWORDS:
+                    scan.hiding[term] = target
                 if isinstance(definition, Mapping):
+                    if "@reverse" in definition:
+                        raise hiding_keyword(term, "@reverse")
                     stack.append(definition.get("@context"))
+                _check_definition(term, target)
+
+
+def _check_definition(term: str, target: Any) -> None:
+    """Refuse an inline term (or ``@vocab``) that would spell a guarded property otherwise."""
+    if not isinstance(target, str) or (term.startswith("@") and term != "@vocab"):
+        return
+    iri = may_stand_for(target)
+    if iri is not None and term != GUARDED[iri]:
+        raise disguised(term, iri)
+    if splits_a_name(target):
+        raise HiddenProperty(
+            f"the inline context maps {term!r:.80} to {target!r:.120}, which ends inside the "
+            "name of a property the checks read; use a namespace IRI ending in '#' or '/'"
+        )
 
 
 def _lost(key: str, pointer: str, why: str) -> UndefinedTerm:
@@ -69,11 +98,22 @@ def _lost(key: str, pointer: str, why: str) -> UndefinedTerm:
     )
 
 
-def _check_object(node: Mapping[str, Any], pointer: str, aliases: set[str]) -> None:
+def _check_object(
+    node: Mapping[str, Any], pointer: str, aliases: set[str], hiding: Mapping[str, str]
+) -> None:
     if "@value" in node:
         return
     for key in node:
         here = f"{pointer}/{_escape(key)}"
+        if key in HIDING_KEYWORDS or key in hiding:
+            error = hiding_keyword(key, hiding.get(key, key))
+            error.pointer = here
+            raise error
+        iri = may_stand_for(key)
+        if iri is not None and key != GUARDED[iri]:
+            error = disguised(key, iri)
+            error.pointer = here
+            raise error
         if key in aliases:
             raise _lost(key, here, "is an alias of a keyword that JSON-LD ignores here")
         if key == "@index":
@@ -82,12 +122,6 @@ def _check_object(node: Mapping[str, Any], pointer: str, aliases: set[str]) -> N
             raise _lost(key, here, "is a keyword that JSON-LD ignores in a node object")
         if key in ("@set", "@list") and len(node) > 1:
             raise _lost(key, here, "cannot stand beside other keys")
-    graph = node.get("@graph")
-    for index, item in enumerate(graph if isinstance(graph, list) else [graph]):
-        if item is not None and not (
-            isinstance(item, Mapping) and not any(k in item for k in _VALUE_OR_LIST)
-        ):
-            raise _lost("@graph", f"{pointer}/@graph/{index}", "holds a value, not a node")
 
 
 def scan_for_pyld(document: Mapping[str, Any], array_work: int = PYLD_ARRAY_WORK) -> Scan:
@@ -116,5 +150,5 @@ def scan_for_pyld(document: Mapping[str, Any], array_work: int = PYLD_ARRAY_WORK
             "@direction context, for one); remove that construct or shorten the arrays"
         )
     for node, pointer in objects:
-        _check_object(node, pointer, aliases)
+        _check_object(node, pointer, aliases, scan.hiding)
     return scan

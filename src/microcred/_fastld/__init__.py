@@ -29,6 +29,8 @@ import threading
 import weakref
 from typing import Any
 
+from .._guarded import HiddenProperty
+from .._lossless import scan_for_pyld
 from .._rdfc import CanonLimits, Quad
 from ..loaders import bundled_loader
 from ._context import Context
@@ -90,4 +92,8 @@ def to_quads(
         raise Unsupported("not a JSON object")
     state = _state_for(loader)
     resolver = Resolver(loader, state.root, state.static)
-    return Emitter(resolver, limits).document(document)
+    try:
+        return Emitter(resolver, limits).document(document)
+    except HiddenProperty:
+        scan_for_pyld(document)  # the refusal the pyld path makes, with where it is found
+        raise

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from .._guarded import GUARDED, HIDING_KEYWORDS, disguised, hiding_keyword
 from .._rdfc import XSD_STRING, CanonLimits, Quad, _over
 from ._context import KEYWORDS, MISSING, Context, Term, expand_iri, expand_vocab
 from ._errors import Unsupported
@@ -257,6 +258,8 @@ class Emitter:
             else:
                 if key == type_key:
                     raise Unsupported("@type changed meaning")
+                if iri in GUARDED and GUARDED[iri] != key:
+                    raise disguised(key, iri)
                 properties.append((key, term, token, _string_form(active, term)))
         plan = _Plan(active, type_scoped)
         if "@value" in keywords:
@@ -409,6 +412,8 @@ def _key(ctx: Context, key: str) -> tuple[Term | None, str, str | None]:
     if iri is None:
         raise Unsupported(f"undefined term {key!r}")
     if iri in KEYWORDS:
+        if iri in HIDING_KEYWORDS:
+            raise hiding_keyword(key, iri)
         if iri not in ("@id", "@type", "@value", "@language", "@context"):
             raise Unsupported(f"keyword {iri}")
         entry: tuple[Term | None, str, str | None] = (term, iri, None)

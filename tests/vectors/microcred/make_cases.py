@@ -1069,13 +1069,14 @@ def context_family() -> None:
         (
             "nest-moves-name",
             "an inline context defining 'display' as @nest and the credential's name moved "
-            "under it: JSON-LD reads the same RDF, so the rdfc proof holds (consumers must read "
-            "the credential through JSON-LD or the model, not by fixed JSON paths)",
+            "under it: JSON-LD reads the same RDF, so the signature still holds, but @nest (here "
+            "through an alias) states properties away from the keys the checks read (an expired "
+            "credential's validUntil moved there would not be seen): refused",
             lambda d: (
                 d["@context"].append({"display": "@nest"}),
                 d.update(display={"name": d.pop("name")}),
             ),
-            "",
+            MALFORMED,
             PROOF_ERROR,
         ),
     ]
@@ -1131,15 +1132,22 @@ def context_family() -> None:
     ]
     dropped += [("@language", "pay the bearer"), ("@graph", ["pay the bearer"])]
     for keyword, value in dropped:
+        hiding = keyword == "@graph"  # also refused for what it could hide (see _guarded)
         add(
             f"context-rdfc-keyword-{keyword[1:]}-in-node",
             f"eddsa-rdfc-2022 badge with {keyword!r}: {value!r} added to the achievement: "
-            "JSON-LD expansion ignores it there, so its content would be unsigned — data loss",
+            "JSON-LD expansion ignores it there, so its content would be unsigned"
+            + (
+                ", and @graph in a credential states nodes away from the keys the checks read: "
+                "refused"
+                if hiding
+                else " — data loss"
+            ),
             changed(
                 rdfc,
                 lambda d, k=keyword, v=value: d["credentialSubject"]["achievement"].update({k: v}),
             ),
-            code=DATA_LOSS,
+            code=MALFORMED if hiding else DATA_LOSS,
         )
     add(
         "context-rdfc-keyword-set-in-proof",
