@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -66,6 +68,27 @@ def test_issue_then_verify(key: Ed25519Key, suite: str) -> None:
         "refresh": Status.SKIPPED,
     }
     assert report.issuer == key.did
+
+
+def _as_mappings(value: Any) -> Any:
+    """JSON with every object an OrderedDict, and the issuer a read-only mapping."""
+    if isinstance(value, dict):
+        return OrderedDict((k, _as_mappings(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return [_as_mappings(item) for item in value]
+    return value
+
+
+def test_mappings_other_than_dict_are_json_objects(key: Ed25519Key) -> None:
+    credential = _as_mappings(badge(key.did))
+    credential["issuer"] = MappingProxyType(credential["issuer"])
+    signed = microcred.issue(credential, key, created=CREATED)
+    assert type(signed) is dict
+    assert type(signed["issuer"]) is dict
+    assert microcred.verify(_as_mappings(signed), now=NOW).verified
+    credential["credentialSubject"]["achievement"]["name"] = OrderedDict({1: "not a key"})
+    with pytest.raises(MalformedCredential, match="keys must be strings"):
+        microcred.issue(credential, key, created=CREATED)
 
 
 def test_ed25519_signature_2020_needs_its_context(key: Ed25519Key) -> None:

@@ -167,8 +167,26 @@ def require_object(value: Any, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> di
     if type(value) is not dict and not isinstance(value, Mapping):
         kind = "null" if value is None else type(value).__name__
         raise MalformedCredential(f"a credential is a JSON object, not {kind}")
-    check_depth(value, limits.max_depth)
+    try:
+        check_depth(value, limits.max_depth)
+    except MalformedCredential:
+        plain = _as_dicts(value, min(limits.max_depth + 1, 500))  # bounded recursion
+        if plain is None:
+            raise
+        check_depth(plain, limits.max_depth)  # the same verdict on every other count
+        return cast(dict[str, Any], plain)
     return dict(value)
+
+
+def _as_dicts(value: Any, budget: int) -> Any:
+    """``value`` with every Mapping (an OrderedDict, a MappingProxyType ...) made a plain dict
+    and every list copied, for :func:`check_depth` to judge again; None for other values, and
+    for containers deeper than ``budget`` (left as they are: too deep either way)."""
+    if budget < 0 or not isinstance(value, Mapping | list):
+        return None
+    if isinstance(value, list):
+        return [item if (c := _as_dicts(item, budget - 1)) is None else c for item in value]
+    return {k: v if (c := _as_dicts(v, budget - 1)) is None else c for k, v in value.items()}
 
 
 def check_depth(value: Any, max_depth: int) -> None:
