@@ -331,6 +331,8 @@ def test_issue_jwt_refusals(rsa_key: RSAKey, ed_key: Ed25519Key) -> None:
     with pytest.raises(MalformedCredential, match="date-time") as info:
         issue_jwt(credential(ed_key.did, validFrom="yesterday"), ed_key)
     assert info.value.pointer == "/validFrom"
+    with pytest.raises(MalformedCredential, match="unpaired surrogate"):
+        issue_jwt(credential(ed_key.did, name="half a pair \udfff"), ed_key)
     public = RSAKey.from_jwk(rsa_key.public_jwk())
     with pytest.raises(SigningError, match="verify-only"):
         issue_jwt(credential(), public, kid="k")

@@ -259,7 +259,14 @@ def issue_jwt(
     if embed_jwk:
         header["jwk"] = key.public_jwk()
     payload = json.dumps({**document, **claims}, ensure_ascii=False, separators=(",", ":"))
-    return sign_compact(payload.encode("utf-8"), key, header)
+    try:
+        encoded = payload.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: no UTF-8, so no JSON text to sign
+        raise MalformedCredential(
+            f"a string holds an unpaired surrogate ({payload[exc.start : exc.end]!r}), which "
+            "UTF-8 cannot encode: a JWT payload must be valid Unicode"
+        ) from None
+    return sign_compact(encoded, key, header)
 
 
 # -- decoding -------------------------------------------------------------------------------
