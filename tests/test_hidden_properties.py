@@ -20,6 +20,7 @@ import pytest
 
 import microcred
 from microcred import Ed25519Key, MalformedCredential, Status, Verifier, _fastld
+from test_nested import endorsement as signed_endorsement
 
 from conftest import REPO
 
@@ -222,26 +223,7 @@ def test_proof_options_cannot_be_hidden(
 
 @pytest.mark.parametrize("form", ["IRI", "@nest"])
 def test_a_forged_endorsement_cannot_be_hidden(form: str, path: str) -> None:
-    endorser = Ed25519Key.from_seed(bytes(range(1, 33)))
-    endorsement = sign(
-        {
-            "@context": [
-                "https://www.w3.org/ns/credentials/v2",
-                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-            ],
-            "id": "urn:uuid:6c4c7f1e-3d0c-4a51-9d62-1f3b0a9e8c21",
-            "type": ["VerifiableCredential", "EndorsementCredential"],
-            "name": "Endorsement",
-            "issuer": {"id": endorser.did, "type": ["Profile"], "name": "Welding Council"},
-            "validFrom": "2026-01-01T00:00:00Z",
-            "credentialSubject": {
-                "id": "https://example.edu/achievements/python",
-                "type": ["EndorsementSubject"],
-                "endorsementComment": "Meets the standard",
-            },
-        },
-        endorser,
-    )
+    endorsement = signed_endorsement()
     endorsement["credentialSubject"]["endorsementComment"] = "Best in the world"  # forged
     document = badge()
     document["credentialSubject"]["achievement"]["endorsement"] = [endorsement]
