@@ -145,6 +145,36 @@ def test_poison_dataset_as_a_jsonld_credential(n: int) -> None:
         assert "CanonLimits" in proof.message
 
 
+# -- proof sets -------------------------------------------------------------------------------
+
+
+def chained_proofs(n: int, m: int) -> dict[str, Any]:
+    """A signed badge whose proof set is n copies of its proof, each naming m earlier ids."""
+    signed = signed_badge()
+    ids = [f"urn:proof:{i}" for i in range(m)]
+    signed["proof"] = [
+        {**signed["proof"], "id": f"urn:proof:{i}", "previousProof": ids} for i in range(n)
+    ]
+    return signed
+
+
+def test_a_proof_set_of_hundreds_of_chained_proofs_is_refused_at_once() -> None:
+    # 300 proofs each naming 300 others took 15 s (300 canonicalisations of the whole set)
+    document = chained_proofs(300, 300)
+    for run in timed_then_measured("proof set: 300 proofs chained to 300 ids"):
+        with run:
+            report = check(document)
+        proof = report.check("proof")
+        assert (proof.status, proof.code) == (Status.FAILED, "RESOURCE_LIMIT_EXCEEDED")
+        assert "max_proofs" in proof.message
+
+
+def test_the_proof_set_limit_is_configurable() -> None:
+    document = chained_proofs(9, 9)  # each names all, itself included: no proof can verify
+    assert check(document).check("proof").code == "RESOURCE_LIMIT_EXCEEDED"
+    assert check(document, max_proofs=9).check("proof").code == "PROOF_VERIFICATION_ERROR"
+
+
 # -- size -------------------------------------------------------------------------------------
 
 

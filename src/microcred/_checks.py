@@ -26,6 +26,7 @@ from .errors import (
     MicrocredError,
     PrematureCredential,
     ResolutionError,
+    ResourceLimitExceeded,
     UnsupportedSuite,
 )
 from .report import Check, Problem, Status
@@ -67,6 +68,8 @@ class Config(Protocol):
     def schema_warnings(self) -> bool: ...
     @property
     def jwt_algorithms(self) -> frozenset[str]: ...
+    @property
+    def max_proofs(self) -> int: ...
 
 
 @dataclass(slots=True)  # slots: read by every check, made for every verification
@@ -140,6 +143,14 @@ def check_proofs(run: Run) -> Check:
     if proofs is None or proofs == []:
         raise InvalidProof("the credential has no proof: it is not signed", pointer="/proof")
     items = as_list(proofs)
+    if len(items) > run.config.max_proofs:
+        # each proof of a chain covers the document with the proofs before it: without a
+        # bound, n proofs naming each other cost n canonicalisations of a growing document
+        raise ResourceLimitExceeded(
+            f"the credential has {len(items)} proofs; at most {run.config.max_proofs} are "
+            "checked (raise Verifier(max_proofs=...) if that is expected)",
+            pointer="/proof",
+        )
     pointers = (
         [f"/proof/{i}" for i in range(len(items))] if isinstance(proofs, list) else ["/proof"]
     )

@@ -95,6 +95,7 @@ class Verifier:
         max_endorsement_depth: int = 3,
         trust_embedded_keys: bool = False,
         max_fetches: int = 32,
+        max_proofs: int = 8,
         schema_warnings: bool = False,
         jwt_algorithms: Iterable[str] = SUPPORTED_ALGS,
     ) -> None:
@@ -110,6 +111,7 @@ class Verifier:
         self.options["jwt_algorithms"] = self.jwt_algorithms
         self.refresh = refresh
         self.max_endorsement_depth = max_endorsement_depth
+        self.max_proofs = max_proofs
         self._policy = http  # None: the default policy, made with the client on first fetch
         self._http: HttpClient | None = None
         documents = pinned_fetch(dict(pins or {}), None if offline else self._get_json)

@@ -232,11 +232,17 @@ def chain_input(
     wanted = [previous] if isinstance(previous, str) else previous
     if not isinstance(wanted, list) or not all(isinstance(w, str) for w in wanted):
         raise InvalidProof("previousProof must be a proof id or a list of proof ids")
-    found = [p for p in proofs if isinstance(p, Mapping) and p.get("id") in wanted]
+    ids = set(wanted)  # a set: a list of n names would cost n per proof
+    found = [p for p in proofs if isinstance(p, Mapping) and _string_id(p) in ids]
     if len(found) != len(wanted):
         missing = sorted(set(wanted) - {str(p.get("id")) for p in found})
         raise InvalidProof(f"previousProof names proofs that are not present: {missing}")
     return {**_without_proof(unsecured), "proof": list(found)}
+
+
+def _string_id(proof: Mapping[str, Any]) -> str | None:
+    value = proof.get("id")
+    return value if isinstance(value, str) else None
 
 
 def verify_proof_value(
