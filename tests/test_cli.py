@@ -619,6 +619,18 @@ def test_pinned_as_not_found(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert document["results"][0]["errors"][0]["code"] == "NOT_FOUND"
 
 
+@pytest.mark.parametrize("option", ["--pins", "--pin"])
+def test_a_pin_file_nested_too_deeply_is_a_usage_error(
+    option: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    value = str(deep) if option == "--pins" else f"https://issuer.example/key={deep}"
+    code, _, err = run(capsys, "verify", str(BADGES), "--offline", option, value)
+    assert code == 2
+    assert "nests too deeply" in err
+
+
 def test_pins_verify_https_keys_offline(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", str(SPEC_BASIC), "--offline", *NOW]) == 1  # no key document
     assert "verifying offline" in capsys.readouterr().out
@@ -875,6 +887,8 @@ def test_policy_suites_algorithms_and_required_checks(
         ("accepted_suites = []\n", "accepted_suites is empty"),
         ("this is = not toml", "not valid TOML"),
         ('{"trusted_issuers": [1]', "not valid JSON"),
+        ("x = " + "[" * 5000 + "]" * 5000 + "\n", "nests too deeply"),
+        ('{"x": ' + "[" * 5000 + "]" * 5000 + "}", "nests too deeply"),
     ],
 )
 def test_bad_policy_files(

@@ -86,6 +86,8 @@ def read_json(path: str, what: str = "file") -> Any:
         raise UsageError(
             f"{what} {path} is not valid JSON: {exc.msg} (line {exc.lineno} column {exc.colno})"
         ) from None
+    except RecursionError:
+        raise UsageError(f"{what} {path} nests too deeply to be read") from None
 
 
 def read_credential(path: str) -> dict[str, Any] | str:
@@ -146,7 +148,7 @@ def load_signing_key(path: str) -> Key:
             return _pem_key(data, path)
         try:
             document = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise UsageError(
                 f"key file {path} is neither JSON nor PEM; create one with 'microcred keygen'"
             ) from None

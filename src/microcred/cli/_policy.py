@@ -204,6 +204,8 @@ def load_policy(path: str) -> Policy:
         ) from None
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"policy file {path} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise UsageError(f"policy file {path} nests too deeply to be read") from None
     if not isinstance(data, Mapping):
         raise UsageError(f"policy file {path} must hold a table (TOML) or an object (JSON)")
     return parse_policy(data, path)
