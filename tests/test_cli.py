@@ -1223,3 +1223,21 @@ def test_text_that_looks_like_a_jws_is_refused_not_a_traceback(
     (result,) = document["results"]
     assert result["outcome"] == "failed"
     assert result["errors"][0]["code"] == "MALFORMED_CREDENTIAL"
+
+
+def test_a_fifo_in_a_folder_or_a_pattern_is_passed_over(tmp_path: Path) -> None:
+    # opening a FIFO blocks until something writes to it: the walk of a folder hung on one
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    write(folder / "badge.json", sign(badge()))
+    os.mkfifo(folder / "pipe.json")
+    for source in (str(folder), str(folder / "*.json")):
+        done = subprocess.run(
+            [sys.executable, "-m", "microcred", "verify", source, "--offline", *NOW],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "1 verified" in done.stdout
+        assert "pipe.json" not in done.stdout

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,7 +78,8 @@ def expand_inputs(specs: Sequence[str]) -> list[str]:
                 for file in files:
                     add(file)
             elif os.path.lexists(match):
-                add(match)
+                if match == spec or _may_be_read(match):  # a pattern's FIFO would block
+                    add(match)
             else:
                 raise UsageError(f"{match}: no such file or folder")
     return found
@@ -88,8 +90,20 @@ def _walk(folder: str) -> Iterator[str]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES:
-                yield os.path.join(root, name)
+            path = os.path.join(root, name)
+            credential_file = Path(name).suffix.lower() in SUFFIXES and not name.startswith(".")
+            if credential_file and _may_be_read(path):
+                yield path
+
+
+def _may_be_read(path: str) -> bool:
+    """Not a FIFO, socket or device found by a folder or a pattern: reading one would block
+    or never end. Only a file named on the command line is read whatever it is (a pipe from
+    the shell's ``<(...)``); a broken link is kept, for the reader to report."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return True
 
 
 def load(data: bytes) -> Loaded:
