@@ -29,7 +29,7 @@ from . import _fastld, _rdfc
 from ._lossless import scan_for_pyld
 from ._parse import check_depth
 from ._rdfc import DEFAULT_LIMITS, CanonLimits, Quad
-from .errors import MalformedCredential, MicrocredError, UndefinedTerm
+from .errors import MalformedCredential, MicrocredError, ResourceLimitExceeded, UndefinedTerm
 from .loaders import DocumentLoader, bundled_loader
 
 __all__ = ["canonize", "expand", "to_dataset"]
@@ -288,6 +288,11 @@ def _pyld_errors() -> Iterator[None]:
         raise
     except (_pyld().JsonLdError, ValueError) as exc:
         raise _translate(exc) from None
+    except RecursionError:
+        raise ResourceLimitExceeded(
+            "the document nests too deeply for the JSON-LD processor; keep max_depth "
+            "(InputLimits, CanonLimits) at a few hundred levels at most"
+        ) from None
     except (KeyError, TypeError, AttributeError, IndexError) as exc:  # a pyld bug: fail closed
         raise MalformedCredential(
             f"the JSON-LD processor failed on this document ({type(exc).__name__}: {exc}); "

@@ -9,8 +9,8 @@ from typing import Any
 from ._checks import VC_CONTEXTS, check_conformance, issuer_id
 from ._jwt import issue_jwt
 from ._parse import DEFAULT_INPUT_LIMITS, checked_copy, copy_json
-from ._time import format_datetime, utc_now
-from .errors import SigningError
+from ._time import format_datetime, parse_datetime, utc_now
+from .errors import MalformedCredential, SigningError
 from .keys import Ed25519Key, Key
 from .loaders import DocumentLoader, bundled_loader
 from .suites import DEFAULT_SUITES, ProofOptions, suite_for
@@ -19,8 +19,12 @@ from .suites._proofs import Processing, add_proof_in_place
 __all__ = ["issue", "sign_presentation", "sign_presentation_jwt"]
 
 
-def _stamp(moment: datetime | str) -> str:
-    return format_datetime(moment) if isinstance(moment, datetime) else moment
+def _stamp(moment: datetime | str, name: str) -> str:
+    """A proof date-time as written; a string must already be one a verifier accepts."""
+    if isinstance(moment, datetime):
+        return format_datetime(moment)
+    parse_datetime(moment, f"/proof/{name}")  # raises MalformedCredential, naming it
+    return moment
 
 
 def _check_key_matches(method: str, key: Ed25519Key) -> None:
@@ -66,6 +70,8 @@ def issue(
         "VerifiablePresentation" if proof_purpose == "authentication" else "VerifiableCredential"
     )
     check_conformance(document, expected_type)
+    if not isinstance(proof_purpose, str) or not proof_purpose:
+        raise SigningError(f"proof_purpose must be a non-empty string, not {proof_purpose!r:.40}")
     method = verification_method or key.verification_method
     if expected_type == "VerifiableCredential" and _controller_of(method) != issuer_id(document):
         raise SigningError(
@@ -82,8 +88,8 @@ def issue(
     options = ProofOptions(
         verification_method=method,
         proof_purpose=proof_purpose,
-        created=_stamp(created if created is not None else utc_now()),
-        expires=_stamp(expires) if expires is not None else None,
+        created=_stamp(created if created is not None else utc_now(), "created"),
+        expires=_stamp(expires, "expires") if expires is not None else None,
         challenge=challenge,
         domain=domain,
         id=proof_id,
@@ -107,7 +113,14 @@ def _presentation(
         presentation["id"] = presentation_id
     presentation["type"] = ["VerifiablePresentation"]
     presentation["holder"] = holder
-    presentation["verifiableCredential"] = [_presentable(c) for c in credentials]
+    presented = []
+    for index, credential in enumerate(credentials):
+        try:
+            presented.append(_presentable(credential))
+        except MalformedCredential as exc:
+            exc.pointer = f"/verifiableCredential/{index}"
+            raise
+    presentation["verifiableCredential"] = presented
     return presentation
 
 
@@ -187,4 +200,9 @@ def _presentable(credential: Mapping[str, Any] | str | Any) -> Any:
         }
     if hasattr(credential, "to_dict"):
         return credential.to_dict()
+    if not isinstance(credential, Mapping):
+        kind = "null" if credential is None else type(credential).__name__
+        raise MalformedCredential(
+            f"a presented credential is a JSON object, a model or a VC-JWT string, not {kind}"
+        )
     return copy_json(dict(credential))

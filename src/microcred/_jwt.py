@@ -241,6 +241,8 @@ def issue_jwt(
         raise SigningError(
             f"the credential's top-level {clash[0]!r} is a JWT claim name: rename it"
         )
+    if kid is not None and (not isinstance(kid, str) or not kid or not _encodable(kid)):
+        raise SigningError(f"kid must be a non-empty string of valid Unicode, not {kid!r:.80}")
     header: dict[str, Any] = {"alg": key.algorithm, "typ": "JWT"}
     if kid is None and not embed_jwk:
         if not isinstance(key, Ed25519Key):
@@ -259,14 +261,20 @@ def issue_jwt(
     if embed_jwk:
         header["jwk"] = key.public_jwk()
     payload = json.dumps({**document, **claims}, ensure_ascii=False, separators=(",", ":"))
-    try:
-        encoded = payload.encode("utf-8")
-    except UnicodeEncodeError as exc:  # a lone surrogate: no UTF-8, so no JSON text to sign
+    if not _encodable(payload):  # a lone surrogate: no UTF-8, so no JSON text to sign
         raise MalformedCredential(
-            f"a string holds an unpaired surrogate ({payload[exc.start : exc.end]!r}), which "
-            "UTF-8 cannot encode: a JWT payload must be valid Unicode"
-        ) from None
-    return sign_compact(encoded, key, header)
+            "a string holds an unpaired surrogate, which UTF-8 cannot encode: a JWT payload "
+            "must be valid Unicode"
+        )
+    return sign_compact(payload.encode("utf-8"), key, header)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # -- decoding -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ and every failure is a :class:`MalformedCredential` naming what is wrong.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import marshal
 import math
@@ -15,7 +16,7 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, AnyStr, NoReturn, TypeVar, cast
+from typing import Any, AnyStr, Concatenate, NoReturn, ParamSpec, TypeVar, cast
 
 from .errors import MalformedCredential, ResourceLimitExceeded
 
@@ -187,6 +188,32 @@ def _as_dicts(value: Any, budget: int) -> Any:
     if isinstance(value, list):
         return [item if (c := _as_dicts(item, budget - 1)) is None else c for item in value]
     return {k: v if (c := _as_dicts(v, budget - 1)) is None else c for k, v in value.items()}
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def recursive_walk(
+    func: Callable[Concatenate[Mapping[str, Any], _P], _R],
+) -> Callable[Concatenate[Mapping[str, Any], _P], _R]:
+    """For a public function that walks a document by recursion, called with anything: a
+    non-object is a MalformedCredential, nesting too deep for Python a ResourceLimitExceeded."""
+
+    @functools.wraps(func)
+    def walk(document: Mapping[str, Any], /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if not isinstance(document, Mapping):
+            kind = "null" if document is None else type(document).__name__
+            raise MalformedCredential(f"a credential is a JSON object, not {kind}")
+        try:
+            return func(document, *args, **kwargs)
+        except RecursionError:
+            raise ResourceLimitExceeded(
+                "the document nests too deeply to be checked (a credential needs a few levels, "
+                f"not hundreds); {func.__name__} refused it"
+            ) from None
+
+    return walk
 
 
 def check_depth(value: Any, max_depth: int) -> None:

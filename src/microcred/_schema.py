@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._data import schema_bytes
-from ._parse import escape
+from ._parse import escape, recursive_walk
 
 if TYPE_CHECKING:
     # jsonschema ships no type information (types-jsonschema is not a dependency).
@@ -309,6 +309,7 @@ def _declared(
             )
 
 
+@recursive_walk
 def validate_schema(
     document: Mapping[str, Any], *, declared: bool = True, inferred: bool = True
 ) -> list[SchemaFinding]:

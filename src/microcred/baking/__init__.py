@@ -49,6 +49,10 @@ def image_kind(data: bytes) -> ImageKind | None:
 
     A cheap sniff of the first bytes: it says which parser to use, not that the image is valid.
     """
+    if not isinstance(data, bytes | bytearray | memoryview):
+        hint = " (SVG text: pass svg.encode('utf-8'))" if isinstance(data, str) else ""
+        raise MalformedCredential(f"an image is bytes, not {type(data).__name__}{hint}")
+    data = bytes(data)
     if data.startswith(_png.SIGNATURE):
         return "png"
     if _svg.looks_like_svg(data):

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .._parse import escape
+from .._parse import escape, recursive_walk
 from ._types import is_datetime, is_uri
 
 __all__ = ["SchemaFinding", "Severity", "check_semantics"]
@@ -223,6 +223,7 @@ def _credential_rules(document: Mapping[str, Any], at: str) -> Iterator[SchemaFi
                 )
 
 
+@recursive_walk
 def check_semantics(document: Mapping[str, Any]) -> list[SchemaFinding]:
     """Every rule above that ``document`` breaks (an empty list when it breaks none)."""
     return [*_credential_rules(document, ""), *_generic(document)]

@@ -16,7 +16,7 @@ from .. import _canon
 from .._multibase import decode_multibase, encode_multibase
 from .._parse import copy_json
 from .._rdfc import DEFAULT_LIMITS, CanonLimits
-from ..errors import CredentialError, InvalidProof, MalformedCredential
+from ..errors import CredentialError, InvalidProof, MalformedCredential, ResourceLimitExceeded
 from ..loaders import DocumentLoader, bundled_loader
 
 __all__ = [
@@ -68,6 +68,11 @@ def jcs_transform(document: Mapping[str, Any], processing: Processing) -> bytes:
         data: bytes = rfc8785.dumps(document)
     except (rfc8785.CanonicalizationError, TypeError, ValueError) as exc:
         raise MalformedCredential(f"cannot canonicalise as JSON (RFC 8785): {exc}") from None
+    except RecursionError:
+        raise ResourceLimitExceeded(
+            "the document nests too deeply to canonicalise as JSON (RFC 8785); keep max_depth "
+            "(InputLimits) at a few hundred levels at most"
+        ) from None
     return data
 
 

@@ -1,0 +1,107 @@
+"""The public API given what it cannot use answers with a typed error naming it, never a
+TypeError, AttributeError, UnicodeEncodeError or RecursionError from deep inside (found by
+fuzzing the API)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import microcred
+from microcred import (
+    CanonLimits,
+    Ed25519Key,
+    InputLimits,
+    MalformedCredential,
+    MicrocredError,
+    ResourceLimitExceeded,
+    SigningError,
+    Status,
+    Verifier,
+)
+from microcred.baking import image_kind, unbake
+
+from conftest import ob_badge
+
+KEY = Ed25519Key.from_seed(bytes(range(32)))
+CREATED = "2026-01-01T00:00:00Z"
+
+
+def nested_list(depth: int) -> Any:
+    value: Any = "leaf"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "text"),
+    [
+        ({"created": "not a date"}, MalformedCredential, "/proof/created"),
+        ({"created": ""}, MalformedCredential, "/proof/created"),
+        ({"created": 5}, MalformedCredential, "/proof/created"),
+        ({"created": "10000-01-01T00:00:00Z"}, MalformedCredential, "not a valid date-time"),
+        ({"created": CREATED, "expires": "soon"}, MalformedCredential, "/proof/expires"),
+        ({"created": CREATED, "proof_purpose": 5}, SigningError, "proof_purpose"),
+        ({"created": CREATED, "proof_purpose": ""}, SigningError, "proof_purpose"),
+    ],
+)
+def test_issue_refuses_proof_options_a_verifier_would_reject(
+    options: dict[str, Any], error: type[MicrocredError], text: str
+) -> None:
+    with pytest.raises(error) as caught:
+        microcred.issue(ob_badge(KEY.did), KEY, **options)
+    assert text in str(caught.value)
+
+
+@pytest.mark.parametrize("kid", ["", 5, [], "\ud800"])
+def test_issue_jwt_refuses_a_kid_it_could_not_sign(kid: Any) -> None:
+    with pytest.raises(SigningError, match="kid must be a non-empty string"):
+        microcred.issue_jwt(ob_badge(KEY.did), KEY, kid=kid)
+
+
+@pytest.mark.parametrize("sign", [microcred.sign_presentation, microcred.sign_presentation_jwt])
+@pytest.mark.parametrize("item", [None, 5, [1]])
+def test_a_presented_credential_must_be_an_object(sign: Any, item: Any) -> None:
+    signed = microcred.issue(ob_badge(KEY.did), KEY, created=CREATED)
+    with pytest.raises(MalformedCredential, match="a presented credential is") as caught:
+        sign([signed, item], KEY, challenge="c")
+    assert caught.value.pointer == "/verifiableCredential/1"
+
+
+@pytest.mark.parametrize("check", [microcred.validate_schema, microcred.check_semantics])
+def test_schema_and_semantic_checks_refuse_what_is_not_an_object(check: Any) -> None:
+    with pytest.raises(MalformedCredential, match="not null"):
+        check(None)
+    with pytest.raises(MalformedCredential, match="not list"):
+        check([])
+
+
+@pytest.mark.parametrize("check", [microcred.validate_schema, microcred.check_semantics])
+def test_schema_and_semantic_checks_bound_their_recursion(check: Any) -> None:
+    document = ob_badge(KEY.did)
+    document["credentialSubject"]["achievement"]["tag"] = nested_list(5000)
+    with pytest.raises(ResourceLimitExceeded, match="nests too deeply"):
+        check(document)
+
+
+def test_raised_depth_limits_end_in_a_failed_check_not_a_recursion_error() -> None:
+    document = ob_badge(KEY.did)
+    document["credentialSubject"]["achievement"]["tag"] = nested_list(600)
+    document["proof"] = microcred.issue(ob_badge(KEY.did), KEY, created=CREATED)["proof"]
+    verifier = Verifier(
+        offline=True,
+        input_limits=InputLimits(max_depth=610),
+        canon_limits=CanonLimits(max_depth=610),
+    )
+    proof = verifier.check(document).check("proof")
+    assert (proof.status, proof.code) == (Status.FAILED, "RESOURCE_LIMIT_EXCEEDED")
+
+
+@pytest.mark.parametrize("read", [image_kind, unbake])
+def test_images_are_bytes(read: Any) -> None:
+    with pytest.raises(MalformedCredential, match=r"pass svg.encode\('utf-8'\)"):
+        read("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    with pytest.raises(MalformedCredential, match="not NoneType"):
+        read(None)
