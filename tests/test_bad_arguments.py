@@ -4,6 +4,7 @@ fuzzing the API)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -105,3 +106,14 @@ def test_images_are_bytes(read: Any) -> None:
         read("<svg xmlns='http://www.w3.org/2000/svg'/>")
     with pytest.raises(MalformedCredential, match="not NoneType"):
         read(None)
+
+
+def test_json_text_is_str_or_bytes_and_a_byte_order_mark_is_dropped_from_either() -> None:
+    from microcred.models import OpenBadgeCredential
+
+    with pytest.raises(MalformedCredential, match="str or bytes, not null"):
+        OpenBadgeCredential.from_json(None)  # type: ignore[arg-type]
+    signed = json.dumps(microcred.issue(ob_badge(KEY.did), KEY, created=CREATED))
+    verifier = Verifier(offline=True)
+    assert verifier.check("\ufeff" + signed).verified
+    assert verifier.check(b"\xef\xbb\xbf" + signed.encode()).verified

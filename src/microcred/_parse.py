@@ -134,10 +134,13 @@ def check_size(data: str | bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) ->
 def parse_json_object(
     data: str | bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS
 ) -> dict[str, Any]:
-    """Parse JSON text that must hold one object."""
+    """Parse JSON text that must hold one object (a leading byte order mark is dropped)."""
+    if not isinstance(data, str | bytes):
+        kind = "null" if data is None else type(data).__name__
+        raise MalformedCredential(f"JSON text is a str or bytes, not {kind}")
     check_size(data, limits)
     try:
-        text = _text(data) if isinstance(data, bytes) else data
+        text = _text(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
         try:
             value = _decode(text)
         except _OutOfRange:
