@@ -46,6 +46,7 @@ def nested_list(depth: int) -> Any:
         ({"created": CREATED, "expires": "soon"}, MalformedCredential, "/proof/expires"),
         ({"created": CREATED, "proof_purpose": 5}, SigningError, "proof_purpose"),
         ({"created": CREATED, "proof_purpose": ""}, SigningError, "proof_purpose"),
+        ({"verification_method": 5}, SigningError, "verification_method must be a string"),
     ],
 )
 def test_issue_refuses_proof_options_a_verifier_would_reject(
@@ -117,3 +118,12 @@ def test_json_text_is_str_or_bytes_and_a_byte_order_mark_is_dropped_from_either(
     verifier = Verifier(offline=True)
     assert verifier.check("\ufeff" + signed).verified
     assert verifier.check(b"\xef\xbb\xbf" + signed.encode()).verified
+
+
+def test_signing_needs_a_key_of_the_right_kind() -> None:
+    with pytest.raises(SigningError, match="Ed25519Key, not NoneType"):
+        microcred.issue(ob_badge(KEY.did), None)  # type: ignore[arg-type]
+    with pytest.raises(SigningError, match="Ed25519Key, not RSAKey"):
+        microcred.issue(ob_badge(KEY.did), microcred.RSAKey.generate())  # type: ignore[arg-type]
+    with pytest.raises(SigningError, match="issued_at must be a datetime"):
+        microcred.issue_jwt(ob_badge(KEY.did), KEY, issued_at=5)  # type: ignore[arg-type]

@@ -70,6 +70,13 @@ def issue(
         "VerifiablePresentation" if proof_purpose == "authentication" else "VerifiableCredential"
     )
     check_conformance(document, expected_type)
+    if not isinstance(key, Ed25519Key):
+        raise SigningError(
+            f"Data Integrity proofs are signed with an Ed25519Key, not {type(key).__name__} "
+            "(for RSA and EC keys use issue_jwt)"
+        )
+    if verification_method is not None and not isinstance(verification_method, str):
+        raise SigningError(f"verification_method must be a string, not {verification_method!r:.40}")
     if not isinstance(proof_purpose, str) or not proof_purpose:
         raise SigningError(f"proof_purpose must be a non-empty string, not {proof_purpose!r:.40}")
     method = verification_method or key.verification_method

@@ -227,6 +227,8 @@ def issue_jwt(
         if value is not None:
             claims[claim] = value
     if issued_at is not None:
+        if not isinstance(issued_at, datetime):
+            raise SigningError(f"issued_at must be a datetime, not {type(issued_at).__name__}")
         claims["iat"] = math.floor(issued_at.timestamp())
     claims.update({k: v for k, v in (("nonce", nonce), ("aud", audience)) if v is not None})
     issuer = claims.get("iss")
