@@ -17,7 +17,7 @@ __all__ = [
     "GUARDED",
     "HIDING_KEYWORDS",
     "HiddenProperty",
-    "disguised",
+    "check_spelling",
     "hiding_keyword",
     "may_stand_for",
     "splits_a_name",
@@ -59,21 +59,27 @@ class HiddenProperty(MalformedCredential):
     """A property the checks read, or a keyword, in a form that would hide it from them."""
 
 
-def disguised(key: str, iri: str) -> HiddenProperty:
-    term = GUARDED[iri]
+def check_spelling(key: str, iri: str | None, pointer: str = "") -> None:
+    """Raise unless ``key`` is the term that must write ``iri`` (nothing to check for None, or
+    an IRI that no check reads)."""
+    term = GUARDED.get(iri) if iri is not None else None
+    if term is None or term == key:
+        return
     spelling = "its full IRI" if key == iri else f"{key!r:.80}"
-    return HiddenProperty(
+    raise HiddenProperty(
         f"{term} ({iri}) is written as {spelling}; write it as the term {term!r}: the checks "
         "read that term, and another spelling would keep it from them while the proof still "
-        "holds"
+        "holds",
+        pointer=pointer,
     )
 
 
-def hiding_keyword(key: str, keyword: str) -> HiddenProperty:
+def hiding_keyword(key: str, keyword: str, pointer: str = "") -> HiddenProperty:
     named = keyword if key == keyword else f"{key!r:.80} (an alias of {keyword})"
     return HiddenProperty(
         f"{named} is not accepted in a credential: it states properties away from where the "
-        "checks read them; write them as plain properties of their node"
+        "checks read them; write them as plain properties of their node",
+        pointer=pointer,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ._checks import VC_CONTEXTS, check_conformance, issuer_id
 from ._jwt import issue_jwt
-from ._parse import DEFAULT_INPUT_LIMITS, checked_copy, copy_json
+from ._parse import DEFAULT_INPUT_LIMITS, checked_copy, copy_json, kind_of
 from ._time import format_datetime, parse_datetime, utc_now
 from .errors import MalformedCredential, SigningError
 from .keys import Ed25519Key, Key
@@ -208,8 +208,8 @@ def _presentable(credential: Mapping[str, Any] | str | Any) -> Any:
     if hasattr(credential, "to_dict"):
         return credential.to_dict()
     if not isinstance(credential, Mapping):
-        kind = "null" if credential is None else type(credential).__name__
         raise MalformedCredential(
-            f"a presented credential is a JSON object, a model or a VC-JWT string, not {kind}"
+            "a presented credential is a JSON object, a model or a VC-JWT string, not "
+            f"{kind_of(credential)}"
         )
     return copy_json(dict(credential))

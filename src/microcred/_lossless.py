@@ -17,10 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._guarded import (
-    GUARDED,
     HIDING_KEYWORDS,
     HiddenProperty,
-    disguised,
+    check_spelling,
     hiding_keyword,
     may_stand_for,
     splits_a_name,
@@ -82,9 +81,7 @@ def _check_definition(term: str, target: Any) -> None:
     """Refuse an inline term (or ``@vocab``) that would spell a guarded property otherwise."""
     if not isinstance(target, str) or (term.startswith("@") and term != "@vocab"):
         return
-    iri = may_stand_for(target)
-    if iri is not None and term != GUARDED[iri]:
-        raise disguised(term, iri)
+    check_spelling(term, may_stand_for(target))
     if splits_a_name(target):
         raise HiddenProperty(
             f"the inline context maps {term!r:.80} to {target!r:.120}, which ends inside the "
@@ -106,14 +103,8 @@ def _check_object(
     for key in node:
         here = f"{pointer}/{_escape(key)}"
         if key in HIDING_KEYWORDS or key in hiding:
-            error = hiding_keyword(key, hiding.get(key, key))
-            error.pointer = here
-            raise error
-        iri = may_stand_for(key)
-        if iri is not None and key != GUARDED[iri]:
-            error = disguised(key, iri)
-            error.pointer = here
-            raise error
+            raise hiding_keyword(key, hiding.get(key, key), here)
+        check_spelling(key, may_stand_for(key), here)
         if key in aliases:
             raise _lost(key, here, "is an alias of a keyword that JSON-LD ignores here")
         if key == "@index":

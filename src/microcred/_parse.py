@@ -27,7 +27,10 @@ __all__ = [
     "check_size",
     "checked_copy",
     "copy_json",
+    "kind_of",
     "parse_json_object",
+    "recursive_walk",
+    "require_object",
 ]
 
 
@@ -136,8 +139,7 @@ def parse_json_object(
 ) -> dict[str, Any]:
     """Parse JSON text that must hold one object (a leading byte order mark is dropped)."""
     if not isinstance(data, str | bytes):
-        kind = "null" if data is None else type(data).__name__
-        raise MalformedCredential(f"JSON text is a str or bytes, not {kind}")
+        raise MalformedCredential(f"JSON text is a str or bytes, not {kind_of(data)}")
     check_size(data, limits)
     try:
         text = _text(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
@@ -165,12 +167,20 @@ def _text(data: bytes) -> str:
     return (data[3:] if data.startswith(b"\xef\xbb\xbf") else data).decode("utf-8")
 
 
+def kind_of(value: Any) -> str:
+    """What a value is, for a message: ``null`` or its Python type's name."""
+    return "null" if value is None else type(value).__name__
+
+
+def _not_an_object(value: Any) -> MalformedCredential:
+    return MalformedCredential(f"a credential is a JSON object, not {kind_of(value)}")
+
+
 def require_object(value: Any, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> dict[str, Any]:
     """Check an already-parsed value: a JSON object, within the depth limit, JSON types only."""
     # the exact-type test first: isinstance against the Mapping ABC costs several times more
     if type(value) is not dict and not isinstance(value, Mapping):
-        kind = "null" if value is None else type(value).__name__
-        raise MalformedCredential(f"a credential is a JSON object, not {kind}")
+        raise _not_an_object(value)
     try:
         check_depth(value, limits.max_depth)
     except MalformedCredential:
@@ -206,8 +216,7 @@ def recursive_walk(
     @functools.wraps(func)
     def walk(document: Mapping[str, Any], /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         if not isinstance(document, Mapping):
-            kind = "null" if document is None else type(document).__name__
-            raise MalformedCredential(f"a credential is a JSON object, not {kind}")
+            raise _not_an_object(document)
         try:
             return func(document, *args, **kwargs)
         except RecursionError:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from .._guarded import GUARDED, HIDING_KEYWORDS, disguised, hiding_keyword
+from .._guarded import HIDING_KEYWORDS, check_spelling, hiding_keyword
 from .._rdfc import XSD_STRING, CanonLimits, Quad, _over
 from ._context import KEYWORDS, MISSING, Context, Term, expand_iri, expand_vocab
 from ._errors import Unsupported
@@ -258,8 +258,7 @@ class Emitter:
             else:
                 if key == type_key:
                     raise Unsupported("@type changed meaning")
-                if iri in GUARDED and GUARDED[iri] != key:
-                    raise disguised(key, iri)
+                check_spelling(key, iri)
                 properties.append((key, term, token, _string_form(active, term)))
         plan = _Plan(active, type_scoped)
         if "@value" in keywords:
