@@ -332,18 +332,22 @@ def test_protected_term_redefinition_is_malformed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("document", "pointer"),
+    ("document", "pointer", "message"),
     [
-        ({"@context": 5, "@id": "urn:ex:s"}, "/@context"),
-        ({"@context": "", "@id": "urn:ex:s"}, "/@context"),
-        ({"@context": {"@vocab": "urn:ex:"}, "@id": 5}, ""),
-        ({"@context": {"@vocab": "urn:ex:", "p": {"@id": "urn:ex:p", "@type": 5}}}, "/@context"),
+        ({"@context": 5, "@id": "urn:ex:s"}, "/@context", "invalid JSON-LD"),
+        ({"@context": "", "@id": "urn:ex:s"}, "/@context", "invalid JSON-LD"),
+        ({"@context": {"@vocab": "urn:ex:"}, "@id": 5}, "/@id", "'@id' must be a string"),
+        (
+            {"@context": {"@vocab": "urn:ex:", "p": {"@id": "urn:ex:p", "@type": 5}}},
+            "/@context",
+            "invalid JSON-LD",
+        ),
     ],
 )
 def test_other_jsonld_errors_become_malformed_credential(
-    document: dict[str, Any], pointer: str
+    document: dict[str, Any], pointer: str, message: str
 ) -> None:
-    with pytest.raises(MalformedCredential, match="invalid JSON-LD") as caught:
+    with pytest.raises(MalformedCredential, match=message) as caught:
         _canon.canonize(document)
     assert type(caught.value) is MalformedCredential
     assert caught.value.pointer == pointer

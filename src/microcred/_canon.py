@@ -21,13 +21,13 @@ import sys
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 from . import _fastld, _rdfc
 from ._lossless import scan_for_pyld
-from ._parse import check_depth
+from ._parse import check_depth, kind_of
 from ._rdfc import DEFAULT_LIMITS, CanonLimits, Quad
 from .errors import MalformedCredential, MicrocredError, ResourceLimitExceeded, UndefinedTerm
 from .loaders import DocumentLoader, bundled_loader
@@ -161,6 +161,14 @@ def _processor_class() -> type[Any]:
                 key, element = _caller_locals()
             except Exception:  # pyld internals changed: fall back to what the handler is given
                 key, element = None, None
+            for name in ("type", "@type"):  # pyld skips a type that is not a string, and
+                if isinstance(element, dict) and not _is_type_value(element.get(name, "")):
+                    raise _value_error(  # and so the context it scopes: name the cause
+                        name,
+                        element[name],
+                        _find_key(self.document, name, element),
+                        _VALUE_RULES["invalid type value"][2],
+                    )
             term = key if isinstance(key, str) else expanded
             pointer = _find_key(self.document, term, element) if isinstance(term, str) else ""
             raise UndefinedTerm(
@@ -232,7 +240,45 @@ def _check_expanded(expanded: Any, document: Any) -> None:
             stack.append(value)
 
 
-def _translate(exc: BaseException) -> BaseException:
+def _is_type_value(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(item, str) for item in value)
+    )
+
+
+# pyld errors about a value of the document itself: the keys that hold it, what it must be
+_VALUE_RULES: dict[str, tuple[tuple[str, ...], Callable[[Any], bool], str]] = {
+    "invalid @id value": (("id", "@id"), lambda value: isinstance(value, str), "a string (an IRI)"),
+    "invalid type value": (("type", "@type"), _is_type_value, "a string or a list of strings"),
+}
+
+
+def _wrong_value(document: Any, code: str) -> MalformedCredential | None:
+    """The error naming the first ``id`` (``type``) of the kind pyld refused, if one is found.
+
+    pyld says what is wrong, not where; it expands a copy, so the place is found again here.
+    Values inside ``@context`` are skipped (a term definition's ``"@id": null`` is legal).
+    """
+    keys, valid, expected = _VALUE_RULES[code]
+    for pointer, node, _, _ in _walk(document):
+        if isinstance(node, dict) and "@context" not in pointer.split("/"):
+            for key in keys:
+                if key in node and not valid(node[key]):
+                    return _value_error(key, node[key], f"{pointer}/{_escape(key)}", expected)
+    return None
+
+
+def _value_error(key: str, value: Any, pointer: str, expected: str) -> MalformedCredential:
+    if isinstance(value, list) and key in ("type", "@type"):  # name the item at fault
+        index = next(i for i, item in enumerate(value) if not isinstance(item, str))
+        return MalformedCredential(
+            f"{key!r} must be {expected}: item {index} is {kind_of(value[index])}",
+            pointer=f"{pointer}/{index}",
+        )
+    return MalformedCredential(f"{key!r} must be {expected}, not {kind_of(value)}", pointer=pointer)
+
+
+def _translate(exc: BaseException, document: Any = None) -> BaseException:
     """Our own error from a pyld error chain, or a plain MalformedCredential.
 
     A loader's own exception that is not ours (a bug in the loader) propagates unchanged.
@@ -259,10 +305,15 @@ def _translate(exc: BaseException) -> BaseException:
             "change what an earlier one fixed. Reorder or remove the contexts",
             pointer="/@context",
         )
+    if code in _VALUE_RULES:
+        found = _wrong_value(document, code)
+        if found is not None:
+            return found
     # pyld's bare ValueErrors come from resolving @context URLs against the (null) base IRI
     in_context = any(w in code for w in _CONTEXT_CODES) or isinstance(chain[-1], ValueError)
     return MalformedCredential(
-        f"invalid JSON-LD: {message} ({code or 'no code'}); check @context",
+        f"invalid JSON-LD: {message} ({code or 'no code'})"
+        + ("; check @context" if in_context else ""),
         pointer="/@context" if in_context else "",
     )
 
@@ -281,13 +332,14 @@ def _frame_local(error: BaseException, name: str) -> str:
 
 
 @contextmanager
-def _pyld_errors() -> Iterator[None]:
+def _pyld_errors(document: Any = None) -> Iterator[None]:
+    """pyld's errors as microcred's; ``document`` (the input) helps to say where."""
     try:
         yield
     except MicrocredError:
         raise
     except (_pyld().JsonLdError, ValueError) as exc:
-        raise _translate(exc) from None
+        raise _translate(exc, document) from None
     except RecursionError:
         raise ResourceLimitExceeded(
             "the document nests too deeply for the JSON-LD processor; keep max_depth "
@@ -330,7 +382,7 @@ def expand(
 ) -> list[dict[str, Any]]:
     """JSON-LD expansion in safe mode (see the module docstring)."""
     doc, imports = _prepare(document, limits)
-    with _pyld_errors():
+    with _pyld_errors(doc):
         result: list[dict[str, Any]] = _processor_class()(doc).expand(
             doc, _options(loader, private_cache=imports)
         )
@@ -366,19 +418,35 @@ def to_dataset(
     doc, imports = _prepare(document, limits)
     processor = _processor_class()(doc)
     options = _options(loader, private_cache=imports)
-    with _pyld_errors():
+    with _pyld_errors(doc):
         dataset = processor.to_rdf(doc, options)
         if not processor.checked:  # pyld stopped calling self.expand: check separately
             processor.expand(doc, options)
     quads: list[Quad] = []
-    for graph, triples in dataset.items():
-        kind = "blank node" if graph.startswith("_:") else "IRI"
-        name = "" if graph == "@default" else _term({"type": kind, "value": graph})
-        quads.extend(
-            Quad(_term(t["subject"]), _term(t["predicate"]), _term(t["object"]), name)
-            for t in triples
-        )
+    try:
+        for graph, triples in dataset.items():
+            kind = "blank node" if graph.startswith("_:") else "IRI"
+            name = "" if graph == "@default" else _term({"type": kind, "value": graph})
+            quads.extend(
+                Quad(_term(t["subject"]), _term(t["predicate"]), _term(t["object"]), name)
+                for t in triples
+            )
+    except MalformedCredential as exc:  # a string N-Quads cannot hold: say which
+        exc.pointer = exc.pointer or _unencodable(document)
+        raise
     return quads
+
+
+def _unencodable(document: Any) -> str:
+    """Pointer to the first string (value or key) with an unpaired surrogate, or ``""``."""
+    for pointer, value, _, _ in _walk(document):
+        if isinstance(value, str) and _rdfc.has_surrogate(value):
+            return pointer
+        if isinstance(value, dict):
+            for name in value:
+                if _rdfc.has_surrogate(name):
+                    return f"{pointer}/{_escape(name)}"
+    return ""
 
 
 def canonize(

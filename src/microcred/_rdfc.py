@@ -29,6 +29,7 @@ __all__ = [
     "Quad",
     "blank",
     "canonicalize",
+    "has_surrogate",
     "iri",
     "issued_identifiers",
     "literal",
@@ -94,10 +95,17 @@ def blank(label: str) -> str:
     return f"_:{label}"
 
 
+def has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds an unpaired surrogate (JSON allows one; UTF-8 and RDF do not)."""
+    return _SURROGATE.search(text) is not None
+
+
 def literal(value: str, datatype: str = XSD_STRING, language: str | None = None) -> str:
     """The token for a literal: canonical escaping; ``xsd:string`` is left implicit."""
-    if _SURROGATE.search(value):
-        raise MalformedCredential(f"literal contains an unpaired surrogate: {value!r}")
+    if has_surrogate(value):
+        raise MalformedCredential(
+            f"a string holds an unpaired surrogate, which UTF-8 cannot encode: {value!r:.80}"
+        )
     text = '"' + value.translate(_ESCAPES) + '"'
     if language is not None:
         if not _LANGTAG.match(language):

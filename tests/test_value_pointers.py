@@ -1,0 +1,107 @@
+"""A value of the wrong kind is named by its JSON Pointer, whichever JSON-LD path meets it.
+
+pyld says "@id value must be a string" without saying where, skips a ``type`` that is not a
+string (and so the context that type scopes, making every property under it undefined), and
+N-Quads cannot hold an unpaired surrogate. The report, and ``issue``, name the field.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import microcred
+from microcred import Ed25519Key, MalformedCredential, Status, Verifier, _fastld
+
+from conftest import REPO
+
+KEY = Ed25519Key.from_seed(bytes(range(32)))
+ACHIEVEMENT = "/credentialSubject/achievement"
+
+
+@pytest.fixture(params=["fast", "pyld"])
+def path(request: pytest.FixtureRequest) -> Iterator[str]:
+    saved = _fastld.enabled
+    _fastld.enabled = request.param == "fast"
+    yield request.param
+    _fastld.enabled = saved
+
+
+def badge() -> dict[str, Any]:
+    document = json.loads((REPO / "examples" / "badges" / "python-foundations.json").read_text())
+    document.pop("proof")
+    document["issuer"]["id"] = KEY.did
+    return document
+
+
+def put(document: dict[str, Any], pointer: str, value: Any) -> dict[str, Any]:
+    *parents, last = pointer.strip("/").split("/")
+    node: Any = document
+    for part in parents:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+    return document
+
+
+CASES = [
+    # (where, the bad value, the pointer reported, what the message says)
+    (f"{ACHIEVEMENT}/id", 5, f"{ACHIEVEMENT}/id", "'id' must be a string (an IRI), not int"),
+    (f"{ACHIEVEMENT}/id", ["urn:a"], f"{ACHIEVEMENT}/id", "not list"),
+    ("/issuer/id", {"id": "urn:a"}, "/issuer/id", "'id' must be a string (an IRI), not dict"),
+    (f"{ACHIEVEMENT}/image/id", None, f"{ACHIEVEMENT}/image/id", "not null"),
+    (f"{ACHIEVEMENT}/type", [5], f"{ACHIEVEMENT}/type/0", "list of strings: item 0 is int"),
+    (f"{ACHIEVEMENT}/type", {"a": "b"}, f"{ACHIEVEMENT}/type", "not dict"),
+    (f"{ACHIEVEMENT}/image/type", None, f"{ACHIEVEMENT}/image/type", "not null"),
+    ("/name", "Python \ud800", "/name", "unpaired surrogate"),
+    (
+        f"{ACHIEVEMENT}/criteria/narrative",
+        "\udc00",
+        f"{ACHIEVEMENT}/criteria/narrative",
+        "unpaired surrogate",
+    ),
+]
+
+
+@pytest.mark.parametrize(("where", "value", "pointer", "message"), CASES)
+def test_verify_names_the_field(
+    path: str, where: str, value: Any, pointer: str, message: str
+) -> None:
+    signed = microcred.issue(badge(), KEY, created="2026-01-01T00:00:00Z")
+    tampered = put(copy.deepcopy(signed), where, value)
+    proof = Verifier(offline=True).check(tampered).check("proof")
+    assert (proof.status, proof.code, proof.pointer) == (
+        Status.FAILED,
+        "MALFORMED_CREDENTIAL",
+        pointer,
+    )
+    assert message in proof.message
+
+
+# issue's own conformance check names a bad issuer first ("issuer is required ...")
+@pytest.mark.parametrize(
+    ("where", "value", "pointer", "message"), [case for case in CASES if case[0] != "/issuer/id"]
+)
+def test_issue_names_the_field(
+    path: str, where: str, value: Any, pointer: str, message: str
+) -> None:
+    with pytest.raises(MalformedCredential, match=re.escape(message)) as caught:
+        microcred.issue(put(badge(), where, value), KEY)
+    assert caught.value.pointer == pointer
+
+
+def test_a_null_id_in_a_term_definition_is_not_blamed(path: str) -> None:
+    """``"@id": null`` in a context is legal: the search for the culprit skips contexts."""
+    document = badge()
+    document["@context"] = [*document["@context"], {"legacy": {"@id": None}}]
+    put(document, f"{ACHIEVEMENT}/id", 7)
+    with pytest.raises(MalformedCredential) as caught:
+        microcred.issue(document, KEY)
+    assert caught.value.pointer == f"{ACHIEVEMENT}/id"
