@@ -266,6 +266,24 @@ def test_kid_and_jwk_must_agree(rsa_key: RSAKey) -> None:
         verify_jwt_signature(decode_jwt_credential(swapped), resolver)
 
 
+@pytest.mark.parametrize(
+    ("jwk", "reason"),
+    [
+        ({}, "kty None"),
+        ({"kty": "RSA"}, "JWK 'n' must be a base64url string"),
+        ({"kty": "OKP", "crv": "Ed25519", "x": 5}, "JWK 'x' must be a base64url string"),
+    ],
+)
+def test_a_bad_jwk_beside_a_kid_is_named(rsa_key: RSAKey, jwk: dict[str, Any], reason: str) -> None:
+    """The published key is found by kid, yet a jwk header that is no key is still refused,
+    with what is wrong in it (it was 'cannot compute the thumbprint of a None JWK')."""
+    resolver = StaticResolver({ISSUER: controller_document(ISSUER, rsa_key)})
+    token = issue_jwt(credential(), rsa_key, kid=f"{ISSUER}#key-1")
+    forged = resign(token, rsa_key, header=lambda h: {**h, "jwk": jwk})
+    with pytest.raises(InvalidKey, match=f"header 'jwk' is not a usable public key: .*{reason}"):
+        verify_jwt_signature(decode_jwt_credential(forged), resolver)
+
+
 def test_vcdm_1_1_vc_claim_form(ec_key: ECKey) -> None:
     v1 = "https://www.w3.org/2018/credentials/v1"
     vc = {"@context": [v1], "type": ["VerifiableCredential"], "credentialSubject": {"a": 1}}

@@ -356,22 +356,37 @@ def verify_jwt_signature(
     alg = check_header(header, allowed_algs=allowed_algs, allowed_typs=allowed_typs)
     issuer = _issuer(decoded.credential) or _string(decoded.claims.get("iss"))
     jwk: Mapping[str, Any] | None = header.get("jwk")  # a JSON object: check_header says so
+    embedded = None if jwk is None else _header_key(jwk)
     found = _key_from_kid(header.get("kid"), issuer, resolver, fallback=jwk is not None)
     if found is None:
-        if jwk is None:
+        if jwk is None or embedded is None:  # (both or neither)
             raise InvalidProof(
                 "the JWS header has neither 'kid' nor 'jwk': there is no key to verify with "
                 "('x5c', 'x5u' and 'jku' are not followed)"
             )
-        key = _embedded_key(jwk)
         bound = issuer if trust_embedded_keys and issuer is not None else ""
         relationships = frozenset({"assertionMethod", "authentication"} if bound else ())
-        resolved = ResolvedKey(key, _THUMBPRINT_URN + jwk_thumbprint(jwk), bound, relationships)
+        method = _THUMBPRINT_URN + jwk_thumbprint(jwk)  # the members are a valid key's
+        resolved = ResolvedKey(embedded, method, bound, relationships)
         found = JwtKey(resolved, "jwk", bool(bound), _string(header.get("kid")))
-    elif jwk is not None and jwk_thumbprint(jwk) != jwk_thumbprint(found.resolved.key.public_jwk()):
+    elif embedded is not None and _thumbprint(embedded) != _thumbprint(found.resolved.key):
         raise InvalidProof(f"the JWS 'jwk' header is not the key {found.resolved.method_id}")
     verify_checked_signature(alg, decoded.signing_input, decoded.signature, found.resolved.key)
     return found
+
+
+def _header_key(jwk: Mapping[str, Any]) -> Key:
+    """The key of the ``jwk`` header, which must be a usable public key even beside a ``kid``."""
+    try:
+        return _embedded_key(jwk)
+    except InvalidKey as exc:  # its pointer is a JWK member's, not the credential's: say so
+        raise InvalidKey(
+            f"the JWS header 'jwk' is not a usable public key: {exc.message}", code=exc.code
+        ) from None
+
+
+def _thumbprint(key: Key) -> str:
+    return jwk_thumbprint(key.public_jwk())
 
 
 def _embedded_key(jwk: Mapping[str, Any]) -> Key:
