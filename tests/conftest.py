@@ -82,6 +82,17 @@ def https_server() -> Iterator[HTTPSServer]:
         yield server
 
 
+@pytest.fixture(params=["fast", "pyld"])
+def jsonld_path(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test on the fast JSON-LD path, then on pyld's (the fast path switched off)."""
+    from microcred import _fastld
+
+    saved = _fastld.enabled
+    _fastld.enabled = request.param == "fast"
+    yield request.param
+    _fastld.enabled = saved
+
+
 @pytest.fixture
 def server(https_server: HTTPSServer) -> HTTPSServer:
     """The shared HTTPS server with its routes and request log cleared for this test."""

@@ -10,26 +10,17 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import microcred
-from microcred import Ed25519Key, MalformedCredential, Status, Verifier, _fastld
+from microcred import Ed25519Key, MalformedCredential, Status, Verifier
 
 from conftest import REPO
 
 KEY = Ed25519Key.from_seed(bytes(range(32)))
 ACHIEVEMENT = "/credentialSubject/achievement"
-
-
-@pytest.fixture(params=["fast", "pyld"])
-def path(request: pytest.FixtureRequest) -> Iterator[str]:
-    saved = _fastld.enabled
-    _fastld.enabled = request.param == "fast"
-    yield request.param
-    _fastld.enabled = saved
 
 
 def badge() -> dict[str, Any]:
@@ -72,7 +63,7 @@ CASES = [
 
 @pytest.mark.parametrize(("where", "value", "pointer", "message"), CASES)
 def test_verify_names_the_field(
-    path: str, where: str, value: Any, pointer: str, message: str
+    jsonld_path: str, where: str, value: Any, pointer: str, message: str
 ) -> None:
     signed = microcred.issue(badge(), KEY, created="2026-01-01T00:00:00Z")
     tampered = put(copy.deepcopy(signed), where, value)
@@ -90,14 +81,14 @@ def test_verify_names_the_field(
     ("where", "value", "pointer", "message"), [case for case in CASES if case[0] != "/issuer/id"]
 )
 def test_issue_names_the_field(
-    path: str, where: str, value: Any, pointer: str, message: str
+    jsonld_path: str, where: str, value: Any, pointer: str, message: str
 ) -> None:
     with pytest.raises(MalformedCredential, match=re.escape(message)) as caught:
         microcred.issue(put(badge(), where, value), KEY)
     assert caught.value.pointer == pointer
 
 
-def test_a_null_id_in_a_term_definition_is_not_blamed(path: str) -> None:
+def test_a_null_id_in_a_term_definition_is_not_blamed(jsonld_path: str) -> None:
     """``"@id": null`` in a context is legal: the search for the culprit skips contexts."""
     document = badge()
     document["@context"] = [*document["@context"], {"legacy": {"@id": None}}]
