@@ -428,6 +428,33 @@ def test_bad_key_file(data: dict[str, Any], message: str) -> None:
         assert secret not in str(info.value)
 
 
+def test_key_file_by_path(key: Ed25519Key, tmp_path: Path) -> None:
+    """``from_key_file`` takes the file's path (str or PathLike) as well as its parsed JSON."""
+    path = tmp_path / "microcred-key.json"
+    path.write_text(json.dumps(to_key_file(key)))
+    assert Ed25519Key.from_key_file(path).seed() == key.seed()
+    assert Ed25519Key.from_key_file(str(path)) == key
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read the key file .*: No such file or directory"),
+        (b"", "is not a key file: not valid JSON"),
+        (b"[1]", "is not a key file: .*JSON object"),
+        (b"\xff\xfe", "is not a key file: .*not UTF-8"),
+        (b" " * 70_000, "is not a key file: .*limit"),
+        (b'{"type": "JsonWebKey"}', "'type' must be 'Multikey'"),
+    ],
+)
+def test_bad_key_file_path(tmp_path: Path, content: bytes | None, message: str) -> None:
+    path = tmp_path / "key.json"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(InvalidKey, match=message):
+        Ed25519Key.from_key_file(path)
+
+
 # -- secrecy and value semantics ---------------------------------------------------------------
 def test_repr_and_str_hide_the_secret(key: Ed25519Key) -> None:
     secrets = [

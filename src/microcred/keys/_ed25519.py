@@ -7,6 +7,7 @@ from the crypto library leaks out. Secret material never appears in a repr or a 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Protocol
@@ -27,7 +28,8 @@ from .._multibase import (
     encode_multibase,
     strip_multicodec,
 )
-from ..errors import InvalidKey, SigningError
+from .._parse import InputLimits, parse_json_object
+from ..errors import InvalidKey, MicrocredError, SigningError
 
 __all__ = ["DID_CONTEXT", "MULTIKEY_CONTEXT", "Ed25519Key", "Key", "to_key_file"]
 
@@ -209,8 +211,11 @@ class Ed25519Key:
         )
 
     @classmethod
-    def from_key_file(cls, data: Mapping[str, object]) -> Ed25519Key:
-        """Read :func:`to_key_file` output, or a bare public/secret Multikey pair."""
+    def from_key_file(cls, data: Mapping[str, object] | str | os.PathLike[str]) -> Ed25519Key:
+        """Read :func:`to_key_file` output (a ``microcred keygen`` file), or a bare public/secret
+        Multikey pair: its parsed JSON, or the path of the file."""
+        if isinstance(data, str | os.PathLike):
+            data = _read_key_file(os.fspath(data))
         if not isinstance(data, Mapping):
             raise InvalidKey("key file must be a JSON object")
         if (kind := data.get("type", "Multikey")) != "Multikey":
@@ -361,3 +366,18 @@ def to_key_file(key: Ed25519Key) -> dict[str, str]:
     if key.has_secret:
         data["secretKeyMultibase"] = key.secret_key_multibase()
     return data
+
+
+_KEY_FILE_LIMITS = InputLimits(max_bytes=64 * 1024, max_depth=4)
+
+
+def _read_key_file(path: str) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as file:
+            text = file.read(_KEY_FILE_LIMITS.max_bytes + 1)
+    except OSError as exc:
+        raise InvalidKey(f"cannot read the key file {path!r}: {exc.strerror or exc}") from None
+    try:
+        return parse_json_object(text, _KEY_FILE_LIMITS)
+    except MicrocredError as exc:
+        raise InvalidKey(f"the key file {path!r} is not a key file: {exc.message}") from None
