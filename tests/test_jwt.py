@@ -498,6 +498,16 @@ def test_accepted_typ(rsa_key: RSAKey, typ: str) -> None:
     assert verify_jwt_signature(decode_jwt_credential(token), NO_PINS).source == "jwk"
 
 
+def test_a_credential_labelled_as_a_presentation_is_refused(rsa_key: RSAKey) -> None:
+    token = resign(
+        issue_jwt(credential(), rsa_key, embed_jwk=True),
+        rsa_key,
+        header=lambda h: {**h, "typ": "vp+jwt"},
+    )
+    with pytest.raises(InvalidProof, match="typ is 'vp\\+jwt'; expected one of jwt, vc\\+jwt"):
+        verify_jwt_signature(decode_jwt_credential(token), NO_PINS)
+
+
 def test_tampered_payload(ec_key: ECKey) -> None:
     token = issue_jwt(credential(), ec_key, embed_jwk=True)
     head, _, signature = token.split(".")

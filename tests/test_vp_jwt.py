@@ -142,6 +142,17 @@ def test_the_vcdm_1_1_vp_claim_form_verifies() -> None:
     assert (report.issuer, report.credential_id) == (LEARNER.did, "urn:uuid:1")
 
 
+@pytest.mark.parametrize(("typ", "verified"), [("vp+jwt", True), ("JWT", True), ("vc+jwt", False)])
+def test_the_typ_must_not_call_a_presentation_a_credential(typ: str, verified: bool) -> None:
+    token = microcred.sign_presentation_jwt(_mixed()[:1], LEARNER, challenge=CHALLENGE)
+    header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
+    relabelled = sign_compact(json.dumps(_claims(token)).encode(), LEARNER, {**header, "typ": typ})
+    proof = _check(relabelled, challenge=CHALLENGE).check("proof")
+    assert (proof.status is Status.PASSED) is verified, proof.message
+    if not verified:
+        assert "expected one of jwt, vp+jwt" in proof.message
+
+
 def test_an_es256_holder_with_a_published_key() -> None:
     key = ECKey.generate()
     holder, kid = "did:web:holder.example", "did:web:holder.example#key-1"

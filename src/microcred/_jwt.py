@@ -339,20 +339,28 @@ def _complete(vc: dict[str, Any], claims: Mapping[str, Any], name: str) -> dict[
 
 
 # -- the key and the signature --------------------------------------------------------------
+_CREDENTIAL_TYPS = DEFAULT_TYPS - {"vp+jwt"}  # a typ that says "presentation" on a credential
+_PRESENTATION_TYPS = DEFAULT_TYPS - {"vc+jwt"}  # (or the reverse) is a confused token
+
+
 def verify_jwt_signature(
     decoded: JwtCredential,
     resolver: KeyResolver,
     *,
     trust_embedded_keys: bool = False,
     allowed_algs: frozenset[str] = SUPPORTED_ALGS,
-    allowed_typs: frozenset[str] = DEFAULT_TYPS,
+    allowed_typs: frozenset[str] | None = None,
 ) -> JwtKey:
     """Find the key (see the module docstring) and verify the signature; raise if invalid.
 
-    Resolution problems propagate (ResolutionError: indeterminate); a bad header, key or
-    signature raises a CredentialError. Binding to the issuer is the caller's issuer check.
+    ``typ`` may be absent or ``JWT``; otherwise it must name what the token holds, ``vc+jwt`` a
+    credential and ``vp+jwt`` a presentation (``allowed_typs`` replaces that rule). Resolution
+    problems propagate (ResolutionError: indeterminate); a bad header, key or signature raises a
+    CredentialError. Binding to the issuer is the caller's issuer check.
     """
     header = decoded.header
+    if allowed_typs is None:
+        allowed_typs = _PRESENTATION_TYPS if decoded.is_presentation else _CREDENTIAL_TYPS
     alg = check_header(header, allowed_algs=allowed_algs, allowed_typs=allowed_typs)
     issuer = _issuer(decoded.credential) or _string(decoded.claims.get("iss"))
     jwk: Mapping[str, Any] | None = header.get("jwk")  # a JSON object: check_header says so
