@@ -76,7 +76,7 @@ def test_verify_names_the_field(
     assert message in proof.message
 
 
-# issue's own conformance check names a bad issuer first ("issuer is required ...")
+# issue's own conformance check names a bad issuer first ("issuer must be a URL, ...")
 @pytest.mark.parametrize(
     ("where", "value", "pointer", "message"), [case for case in CASES if case[0] != "/issuer/id"]
 )
@@ -96,3 +96,22 @@ def test_a_null_id_in_a_term_definition_is_not_blamed(jsonld_path: str) -> None:
     with pytest.raises(MalformedCredential) as caught:
         microcred.issue(document, KEY)
     assert caught.value.pointer == f"{ACHIEVEMENT}/id"
+
+
+@pytest.mark.parametrize("issuer", [None, {"name": "No id"}, {"id": 5}])
+def test_a_missing_issuer_is_one_fault_told_once(issuer: Any) -> None:
+    """The schema and issuer checks both fail on it, with the same words and pointer."""
+    signed = microcred.issue(badge(), KEY, created="2026-01-01T00:00:00Z")
+    if issuer is None:
+        del signed["issuer"]
+    else:
+        signed["issuer"] = issuer
+    report = Verifier(offline=True).check(signed)
+    told = {(c.message, c.pointer) for c in (report.check("schema"), report.check("issuer"))}
+    assert told == {
+        (
+            "issuer must be a URL, or an object whose id is a URL: it is missing, or "
+            "has no such id",
+            "/issuer",
+        )
+    }

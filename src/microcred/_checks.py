@@ -110,6 +110,14 @@ def issuer_id(document: Mapping[str, Any], field: str = "issuer") -> str | None:
     return party if isinstance(party, str) else None
 
 
+def _no_party(role: str) -> MalformedCredential:
+    """The one message for an ``issuer`` (``holder``) that is absent or has no id."""
+    return MalformedCredential(
+        f"{role} must be a URL, or an object whose id is a URL: it is missing, or has no such id",
+        pointer=f"/{role}",
+    )
+
+
 VC_CONTEXTS = ("https://www.w3.org/ns/credentials/v2", "https://www.w3.org/2018/credentials/v1")
 
 
@@ -131,9 +139,7 @@ def check_conformance(document: Mapping[str, Any], expected_type: str) -> None:
         raise MalformedCredential(f"type must include {expected_type!r}", pointer="/type")
     if expected_type == "VerifiableCredential":
         if issuer_id(document) is None:
-            raise MalformedCredential(
-                "issuer is required: a URL or an object with an id", pointer="/issuer"
-            )
+            raise _no_party("issuer")
         if "credentialSubject" not in document:
             raise MalformedCredential("credentialSubject is required", pointer="/credentialSubject")
 
@@ -279,9 +285,7 @@ def check_issuer(run: Run) -> Check:
     role = run.signer
     party = issuer_id(run.document, role)
     if party is None:
-        raise MalformedCredential(
-            f"{role} is missing: it must be a URL or an object with an id", pointer=f"/{role}"
-        )
+        raise _no_party(role)
     if not run.bound_keys:
         return Check(role, Status.SKIPPED, f"no valid proof to bind to the {role}")
     for resolved in run.bound_keys:
