@@ -7,7 +7,14 @@ verifying — proof configuration, hashing, multibase — are shared in :mod:`._
 
 from __future__ import annotations
 
-from ._proofs import Cryptosuite, ProofOptions, add_proof, proof_hash_data, verify_proof_value
+from ._proofs import (
+    Cryptosuite,
+    DataIntegritySuite,
+    ProofOptions,
+    add_proof,
+    proof_hash_data,
+    verify_proof_value,
+)
 from .ed25519_signature_2020 import ED25519_SIGNATURE_2020
 from .eddsa_jcs_2022 import EDDSA_JCS_2022
 from .eddsa_rdfc_2022 import EDDSA_RDFC_2022
@@ -21,6 +28,7 @@ __all__ = [
     "EDDSA_JCS_2022",
     "EDDSA_RDFC_2022",
     "Cryptosuite",
+    "DataIntegritySuite",
     "ProofOptions",
     "add_proof",
     "proof_hash_data",
