@@ -17,8 +17,10 @@ import pickle
 import select
 import signal
 import struct
+import threading
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -163,6 +165,27 @@ class _Worker:
         self.waiting: deque[_Pending[Any]] = deque()  # submitted, in order; answers come so
 
 
+@contextmanager
+def _ignoring_sigint() -> Iterator[None]:
+    """Start a worker with SIGINT ignored, which it keeps through ``exec``.
+
+    Python then installs no KeyboardInterrupt handler in the child, so a Ctrl-C (sent to the
+    whole process group) while it starts up cannot end it with a traceback before
+    :func:`_serve` runs; blocking the signal does not help, as the spawned child starts with an
+    empty signal mask. This process ignores Ctrl-C only for the few milliseconds of the
+    ``fork``/``exec``. Only the main thread may change handlers: elsewhere nothing changes.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class _PipePool:
     def __init__(
         self,
@@ -181,7 +204,8 @@ class _PipePool:
                     args=(initializer, tuple(initargs), task_reader, result_writer),
                     daemon=True,
                 )
-                process.start()
+                with _ignoring_sigint():
+                    process.start()
                 task_reader.close()
                 result_writer.close()
                 _enlarge(task_writer.fileno())

@@ -11,10 +11,9 @@ Ctrl-C reaches only this process, which stops and keeps what finished.
 from __future__ import annotations
 
 import dataclasses
-import signal
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -196,27 +195,7 @@ _worker: tuple[Verifier, Settings] | None = None
 
 def _start_worker(settings: Settings) -> None:
     global _worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    if hasattr(signal, "pthread_sigmask"):  # blocked since spawning: see _sigint_deferred
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    _worker = settings.verifier(), settings
-
-
-@contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Hold Ctrl-C back while worker processes may be spawned.
-
-    A child inherits the blocked signal, so a Ctrl-C during its start-up cannot kill it with
-    a traceback before it ignores SIGINT; here the signal is delivered when this block ends.
-    """
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    _worker = settings.verifier(), settings  # (the pool's worker ignores SIGINT)
 
 
 def _check_in_worker(sources: list[Source]) -> list[Result]:
@@ -247,8 +226,7 @@ def run_all(
         processes = min(jobs, len(sources)) - 1
         # sources one by one share a short list evenly; chunks of a long one cost less to send
         chunk = min(16, max(1, len(sources) // 64))
-        with _sigint_deferred():
-            pool = start_pool(processes, _start_worker, (settings,))
+        pool = start_pool(processes, _start_worker, (settings,))
         results = pooled_work(
             pool, check, _check_in_worker, sources, processes=processes, chunk=chunk
         )
