@@ -438,6 +438,45 @@ def test_usage_errors_exit_2(
     assert message in err
 
 
+def _denied(monkeypatch: pytest.MonkeyPatch, name: str, denied: Path) -> None:
+    """``os.<name>`` raises EACCES for ``denied``, as it does for a user without access
+    (faked: the tests may run as root, whom permissions do not stop)."""
+    real = getattr(os, name)
+
+    def guarded(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(path) == denied:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, name, guarded)
+
+
+@pytest.mark.parametrize("where", ["top", "inside"])
+def test_a_folder_that_cannot_be_listed_is_a_usage_error(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not 'holds no credential files', nor a silent skip of what it may hold."""
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    write(tmp_path / "a.json", json.dumps(sign(badge())))
+    denied = tmp_path if where == "top" else inner
+    _denied(monkeypatch, "scandir", denied)
+    code, out, err = run(capsys, "verify", "--offline", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert f"{denied}: Permission denied; check the permissions" in err
+
+
+def test_a_file_in_a_folder_without_access_is_not_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "locked" / "signed.json"
+    _denied(monkeypatch, "lstat", target)
+    code, _, err = run(capsys, "verify", "--offline", str(target))
+    assert code == 2
+    assert "signed.json: Permission denied; check the permissions of it and of the folders" in err
+    assert "no such file" not in err
+
+
 def test_leeway_and_far_clocks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--leeway forgives that much clock skew and no more; clocks near year 1 or 9999 are
     verdicts, not overflows."""

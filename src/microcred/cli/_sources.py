@@ -77,7 +77,7 @@ def expand_inputs(specs: Sequence[str]) -> list[str]:
                     raise UsageError(f"folder {match} holds no credential files ({suffixes})")
                 for file in files:
                     add(file)
-            elif os.path.lexists(match):
+            elif _exists(match):
                 if match == spec or _may_be_read(match):  # a pattern's FIFO would block
                     add(match)
             else:
@@ -85,9 +85,30 @@ def expand_inputs(specs: Sequence[str]) -> list[str]:
     return found
 
 
+def _exists(path: str) -> bool:
+    """Whether ``path`` exists (a broken link too); UsageError when that cannot be known."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
+    return True
+
+
+def _unreadable(path: str, exc: OSError) -> UsageError:
+    why = exc.strerror or type(exc).__name__
+    return UsageError(f"{path}: {why}; check the permissions of it and of the folders above it")
+
+
 def _walk(folder: str) -> Iterator[str]:
-    """Files with a credential suffix below ``folder``, sorted, hidden entries skipped."""
-    for root, dirs, files in os.walk(folder):
+    """Files with a credential suffix below ``folder``, sorted, hidden entries skipped; a
+    folder that cannot be listed is a UsageError (it might hold credentials)."""
+
+    def refuse(exc: OSError) -> None:
+        raise _unreadable(exc.filename or folder, exc)
+
+    for root, dirs, files in os.walk(folder, onerror=refuse):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = os.path.join(root, name)
