@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import socket
 import stat
@@ -352,11 +353,32 @@ def test_progress_only_on_a_terminal(
     cases: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
     code, out, err = run(capsys, "verify", str(cases / "a-valid.json"), "--json", *NOW)
     assert code == 0
-    assert "\rverified 1/1" in err
-    assert "verified 1/1" not in out
+    assert "\rchecked 1/1" in err
+    assert "checked 1/1" not in out
     json.loads(out)  # stdout holds the results only
+    code, _, err = run(capsys, "verify", str(cases), "--json", "--offline", *NOW)
+    assert code == 1
+    assert re.search(r"\rchecked (\d+)/\1, [1-9]\d* not verified", err), err  # not "verified"
+
+
+@pytest.mark.parametrize(("name", "value"), [("CI", "true"), ("CI", "1"), ("TERM", "dumb")])
+def test_no_progress_in_ci_or_on_a_dumb_terminal(
+    name: str,
+    value: str,
+    cases: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A CI log keeps every redraw, and a dumb terminal cannot redraw: stderr stays empty."""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.setenv(name, value)
+    assert run(capsys, "verify", str(cases / "a-valid.json"), "--json", *NOW)[::2] == (0, "")
 
 
 def test_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

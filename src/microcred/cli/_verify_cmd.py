@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
         for path in expand_inputs(args.inputs)
     ]
     lines = not args.quiet and not args.json
-    progress = _Progress(len(sources)) if not args.quiet and sys.stderr.isatty() else None
+    progress = _Progress(len(sources)) if not args.quiet and _on_a_terminal() else None
     shared_terminal = progress is not None and sys.stdout.isatty()
     results: list[Result] = []
 
@@ -156,7 +156,7 @@ def run(args: argparse.Namespace) -> int:
             write_line(result, sys.stdout)
             sys.stdout.flush()
         if progress is not None:
-            progress.update(len(results))
+            progress.update(len(results), not result.report.verified)
 
     try:
         interrupted = run_all(settings, sources, jobs, on_result)
@@ -182,20 +182,31 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.report.verified for r in results) else EXIT_FAILED
 
 
+def _on_a_terminal() -> bool:
+    """Whether progress may be shown: stderr is a terminal that can redraw a line, and this is
+    not a CI job (``CI`` set, as CI services do; a CI log keeps every redraw)."""
+    in_ci = os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+    return sys.stderr.isatty() and not in_ci and os.environ.get("TERM") != "dumb"
+
+
 class _Progress:
-    """``verified 120/5000`` on a terminal's stderr, rewritten in place a few times a second."""
+    """``checked 120/5000, 2 not verified`` on a terminal's stderr, rewritten in place a few
+    times a second."""
 
     def __init__(self, total: int) -> None:
         self.total = total
         self._last = 0.0
         self._shown = False
+        self._not_verified = 0
 
-    def update(self, done: int) -> None:
+    def update(self, done: int, not_verified: bool = False) -> None:
+        self._not_verified += not_verified
         now = time.monotonic()
         if done < self.total and now - self._last < 0.1:
             return
         self._last = now
-        sys.stderr.write(f"\rverified {done}/{self.total}")
+        tally = f", {self._not_verified} not verified" if self._not_verified else ""
+        sys.stderr.write(f"\rchecked {done}/{self.total}{tally}")
         sys.stderr.flush()
         self._shown = True
 
