@@ -76,7 +76,7 @@ def test_a_presented_credential_must_be_an_object(sign: Any, item: Any) -> None:
 def test_schema_and_semantic_checks_refuse_what_is_not_an_object(check: Any) -> None:
     with pytest.raises(MalformedCredential, match="not null"):
         check(None)
-    with pytest.raises(MalformedCredential, match="not list"):
+    with pytest.raises(MalformedCredential, match="not an array"):
         check([])
 
 
@@ -112,7 +112,7 @@ def test_images_are_bytes(read: Any) -> None:
 def test_json_text_is_str_or_bytes_and_a_byte_order_mark_is_dropped_from_either() -> None:
     from microcred.models import OpenBadgeCredential
 
-    with pytest.raises(MalformedCredential, match="str or bytes, not null"):
+    with pytest.raises(MalformedCredential, match="str or bytes, not NoneType"):
         OpenBadgeCredential.from_json(None)  # type: ignore[arg-type]
     signed = json.dumps(microcred.issue(ob_badge(KEY.did), KEY, created=CREATED))
     verifier = Verifier(offline=True)
@@ -127,3 +127,12 @@ def test_signing_needs_a_key_of_the_right_kind() -> None:
         microcred.issue(ob_badge(KEY.did), microcred.RSAKey.generate())  # type: ignore[arg-type]
     with pytest.raises(SigningError, match="issued_at must be a datetime"):
         microcred.issue_jwt(ob_badge(KEY.did), KEY, issued_at=5)  # type: ignore[arg-type]
+
+
+def test_an_array_of_credentials_is_named_and_the_way_out_given() -> None:
+    parse = microcred.Verifier(offline=True).check("[1, 2]").check("parse")
+    assert parse.status is microcred.Status.FAILED
+    assert parse.message == (
+        "a credential is a JSON object, not an array; give one credential at a time (a file "
+        "each, or verify_many)"
+    )

@@ -493,7 +493,7 @@ MALFORMED: dict[str, tuple[Any, type[MicrocredError], str]] = {
     "non-canonical": (f"{GOOD_HEAD}.e31.AA", MalformedCredential, "payload is not valid"),
     "not json": (f"{b64(b'alg:RS256')}.e30.AA", MalformedCredential, "JWS header: not valid"),
     "not utf-8": (f"{b64(bytes([0xFF, 0xFE]))}.e30.AA", MalformedCredential, "JWS header"),
-    "array": (f"{b64(b'[1]')}.e30.AA", MalformedCredential, "JWS header: .*not list"),
+    "array": (f"{b64(b'[1]')}.e30.AA", MalformedCredential, "JWS header: .*not an array"),
     "duplicate alg": (f"{DUPLICATE_HEAD}.e30.AA", MalformedCredential, "duplicate JSON key 'alg'"),
     "NaN": (f"{NAN_HEAD}.e30.AA", MalformedCredential, "JWS header: NaN"),
     "deep": (f"{DEEP_HEAD}.e30.AA", ResourceLimitExceeded, "deeper"),

@@ -639,7 +639,7 @@ def test_check_jwt_claims_runs_the_time_checks(ed_key: Ed25519Key) -> None:
 
 # -- negative: malformed tokens --------------------------------------------------------------
 def test_malformed_payloads(ec_key: ECKey) -> None:
-    for payload, reason in ((b"[1, 2]", "JSON object, not list"), (b"{", "not valid JSON")):
+    for payload, reason in ((b"[1, 2]", "JSON object, not an array"), (b"{", "not valid JSON")):
         token = sign_compact(payload, ec_key, {})
         with pytest.raises(MalformedCredential, match=reason):
             decode_jwt_credential(token)

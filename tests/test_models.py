@@ -562,7 +562,7 @@ def test_vocabularies_accept_extensions_only_where_the_spec_does() -> None:
     ("text", "message"),
     [
         ('{"@context": ', "not valid JSON"),
-        ("[]", "a credential is a JSON object, not list"),
+        ("[]", "a credential is a JSON object, not an array"),
         ('{"a": 1, "a": 2}', "duplicate JSON key 'a'"),
         (b"\xff\xfe", "not UTF-8 text"),
     ],

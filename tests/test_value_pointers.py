@@ -44,12 +44,12 @@ def put(document: dict[str, Any], pointer: str, value: Any) -> dict[str, Any]:
 
 CASES = [
     # (where, the bad value, the pointer reported, what the message says)
-    (f"{ACHIEVEMENT}/id", 5, f"{ACHIEVEMENT}/id", "'id' must be a string (an IRI), not int"),
-    (f"{ACHIEVEMENT}/id", ["urn:a"], f"{ACHIEVEMENT}/id", "not list"),
-    ("/issuer/id", {"id": "urn:a"}, "/issuer/id", "'id' must be a string (an IRI), not dict"),
+    (f"{ACHIEVEMENT}/id", 5, f"{ACHIEVEMENT}/id", "'id' must be a string (an IRI), not a number"),
+    (f"{ACHIEVEMENT}/id", ["urn:a"], f"{ACHIEVEMENT}/id", "not an array"),
+    ("/issuer/id", {"id": "urn:a"}, "/issuer/id", "'id' must be a string (an IRI), not an object"),
     (f"{ACHIEVEMENT}/image/id", None, f"{ACHIEVEMENT}/image/id", "not null"),
-    (f"{ACHIEVEMENT}/type", [5], f"{ACHIEVEMENT}/type/0", "list of strings: item 0 is int"),
-    (f"{ACHIEVEMENT}/type", {"a": "b"}, f"{ACHIEVEMENT}/type", "not dict"),
+    (f"{ACHIEVEMENT}/type", [5], f"{ACHIEVEMENT}/type/0", "list of strings: item 0 is a number"),
+    (f"{ACHIEVEMENT}/type", {"a": "b"}, f"{ACHIEVEMENT}/type", "not an object"),
     (f"{ACHIEVEMENT}/image/type", None, f"{ACHIEVEMENT}/image/type", "not null"),
     ("/name", "Python \ud800", "/name", "unpaired surrogate"),
     (

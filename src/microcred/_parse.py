@@ -139,7 +139,7 @@ def parse_json_object(
 ) -> dict[str, Any]:
     """Parse JSON text that must hold one object (a leading byte order mark is dropped)."""
     if not isinstance(data, str | bytes):
-        raise MalformedCredential(f"JSON text is a str or bytes, not {kind_of(data)}")
+        raise MalformedCredential(f"JSON text is a str or bytes, not {type(data).__name__}")
     check_size(data, limits)
     try:
         text = _text(data) if isinstance(data, bytes) else data.removeprefix("\ufeff")
@@ -167,13 +167,18 @@ def _text(data: bytes) -> str:
     return (data[3:] if data.startswith(b"\xef\xbb\xbf") else data).decode("utf-8")
 
 
+_JSON_KINDS = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+_JSON_KINDS.update({int: "a number", float: "a number", type(None): "null"})
+
+
 def kind_of(value: Any) -> str:
-    """What a value is, for a message: ``null`` or its Python type's name."""
-    return "null" if value is None else type(value).__name__
+    """What a value is, for a message: its JSON kind (``an array``), else its Python type."""
+    return _JSON_KINDS.get(type(value)) or type(value).__name__
 
 
 def _not_an_object(value: Any) -> MalformedCredential:
-    return MalformedCredential(f"a credential is a JSON object, not {kind_of(value)}")
+    many = "; give one credential at a time (a file each, or verify_many)" * (type(value) is list)
+    return MalformedCredential(f"a credential is a JSON object, not {kind_of(value)}{many}")
 
 
 def require_object(value: Any, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> dict[str, Any]:
