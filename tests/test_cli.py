@@ -1302,3 +1302,16 @@ def test_a_fifo_in_a_folder_or_a_pattern_is_passed_over(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
         assert "1 verified" in done.stdout
         assert "pipe.json" not in done.stdout
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its bytes come back as \\xe9, not as a lone surrogate that strict JSON parsers refuse."""
+    name = os.fsdecode(b"caf\xe9.json")
+    write(tmp_path / name, json.dumps(sign(badge())))
+    code, out, _ = run(capsys, "verify", "--json", "--offline", *NOW, str(tmp_path))
+    assert code == 0
+    assert json.loads(out)["results"][0]["input"] == f"{tmp_path}/caf\\xe9.json"
+    code, out, _ = run(capsys, "verify", "--offline", *NOW, str(tmp_path / name))
+    assert (code, out.split()[1]) == (0, f"{tmp_path}/caf\\xe9.json")

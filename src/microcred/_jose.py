@@ -106,7 +106,7 @@ def parse_compact(
     if len(token) > max_length:
         raise ResourceLimitExceeded(
             f"the token is {len(token)} characters; the limit is {max_length} "
-            "(raise InputLimits.max_bytes if you trust it)"
+            "(InputLimits.max_bytes raises it for a source you trust)"
         )
     parts = token.strip().split(".")
     if len(parts) != 3:

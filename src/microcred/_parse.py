@@ -31,6 +31,7 @@ __all__ = [
     "parse_json_object",
     "recursive_walk",
     "require_object",
+    "size_text",
 ]
 
 
@@ -119,6 +120,14 @@ def _decode(text: str) -> Any:
     return _DECODER.decode(text)
 
 
+def size_text(size: int) -> str:
+    """A byte count for a message: ``4 MiB``, ``14.3 MiB``, ``16 KiB``, ``200 bytes``."""
+    for unit, name in ((1 << 20, "MiB"), (1 << 10, "KiB")):
+        if size >= unit:
+            return f"{size // unit} {name}" if size % unit == 0 else f"{size / unit:.1f} {name}"
+    return f"{size} bytes"
+
+
 def check_size(data: str | bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> None:
     """Refuse input over ``limits.max_bytes`` before any work on it."""
     # A str never has more characters than its UTF-8 bytes: refuse huge text without copying it.
@@ -129,8 +138,8 @@ def check_size(data: str | bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) ->
     )
     if size > limits.max_bytes:
         raise ResourceLimitExceeded(
-            f"the input is at least {size} bytes; the limit is {limits.max_bytes} "
-            "(raise InputLimits.max_bytes if you trust it)"
+            f"the input is {size_text(size)} or more; the limit is {size_text(limits.max_bytes)} "
+            "(InputLimits.max_bytes raises it for a source you trust)"
         )
 
 

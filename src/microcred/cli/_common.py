@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .._parse import looks_like_compact_jws, parse_json_object
+from .._parse import looks_like_compact_jws, parse_json_object, size_text
 from .._time import parse_datetime
 from ..errors import InvalidKey, MicrocredError
 from ..keys import ECKey, Ed25519Key, Key, RSAKey, key_from_jwk
@@ -70,7 +70,7 @@ def read_bytes(path: str, what: str = "input") -> bytes:
         raise UsageError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
     if len(data) > MAX_INPUT_BYTES:
         raise UsageError(
-            f"{what} {path} is larger than {MAX_INPUT_BYTES} bytes: is it the right file?"
+            f"{what} {path} is larger than {size_text(MAX_INPUT_BYTES)}: is it the right file?"
         )
     return data
 

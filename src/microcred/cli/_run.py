@@ -20,13 +20,14 @@ from typing import Any
 
 from .._batch import pooled_work, worker_died
 from .._http import HTTPPolicy
+from .._parse import size_text
 from .._pool import WorkerDied, start_pool
 from .._verify import Verifier
 from ..errors import MicrocredError
 from ..report import Check, Status, VerificationReport
 from ..suites import DEFAULT_SUITES, suite_for
 from ._common import MAX_INPUT_BYTES
-from ._sources import Loaded, load
+from ._sources import Loaded, load, shown_path
 
 __all__ = ["Result", "Settings", "Source", "check_source", "display_text", "run_all"]
 
@@ -112,24 +113,24 @@ def check_source(
 ) -> Result:
     """Read, unbake and verify one input; every problem with its content is in the report."""
     started = time.perf_counter()
-    data = source.data
+    data, name = source.data, shown_path(source.name)
     if data is None:
         try:
             with open(source.name, "rb") as file:
                 data = file.read(MAX_INPUT_BYTES + 1)
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            message = f"cannot read {source.name}: {reason}; check the path and its permissions"
+            message = f"cannot read {name}: {reason}; check the path and its permissions"
             check = Check("read", Status.INDETERMINATE, message, "INPUT_UNREADABLE")
-            report = VerificationReport(checks=(check,), input=source.name)
-            return Result(source.name, report, unreadable=True)
+            report = VerificationReport(checks=(check,), input=name)
+            return Result(name, report, unreadable=True)
     if len(data) > MAX_INPUT_BYTES:
-        message = f"the file is larger than {MAX_INPUT_BYTES} bytes: not a credential"
+        message = f"the input is larger than {size_text(MAX_INPUT_BYTES)}: not a credential"
         check = Check("parse", Status.FAILED, message, "RESOURCE_LIMIT_EXCEEDED")
-        return Result(source.name, VerificationReport(checks=(check,), input=source.name))
+        return Result(name, VerificationReport(checks=(check,), input=name))
     if not data.strip():
         check = Check("parse", Status.FAILED, "the input is empty", "MALFORMED_CREDENTIAL")
-        return Result(source.name, VerificationReport(checks=(check,), input=source.name))
+        return Result(name, VerificationReport(checks=(check,), input=name))
     loaded = load(data)
     if loaded.problem is not None:
         problem = loaded.problem
@@ -141,8 +142,8 @@ def check_source(
         report = verifier.check(loaded.payload)
     alg = loaded.jwt_header.get("alg") if loaded.jwt_header else None
     return Result(
-        source.name,
-        dataclasses.replace(report, input=source.name),
+        name,
+        dataclasses.replace(report, input=name),
         loaded.image,
         *_names(loaded),
         jwt_alg=alg if isinstance(alg, str) else None,

@@ -22,7 +22,7 @@ from ..baking import ImageKind, image_kind, unbake_with_version
 from ..errors import MalformedCredential, MicrocredError
 from ._common import UsageError
 
-__all__ = ["SUFFIXES", "Loaded", "expand_inputs", "image_kind", "load", "load_text"]
+__all__ = ["SUFFIXES", "Loaded", "expand_inputs", "image_kind", "load", "load_text", "shown_path"]
 
 SUFFIXES = frozenset({".json", ".jsonld", ".jwt", ".jws", ".png", ".svg"})
 
@@ -47,6 +47,16 @@ class Loaded:
     def is_presentation(self) -> bool:
         types = self.document.get("type") if self.document is not None else None
         return "VerifiablePresentation" in (types if isinstance(types, list) else [types])
+
+
+def shown_path(path: str) -> str:
+    """``path`` as text every JSON parser and terminal takes: the bytes of a file name that are
+    not UTF-8 (which Python keeps as lone surrogates) are shown as ``\\xe9``."""
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that no file name's bytes produce
+        raw = path.encode("utf-8", "backslashreplace")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def expand_inputs(specs: Sequence[str]) -> list[str]:
