@@ -136,3 +136,22 @@ def test_an_array_of_credentials_is_named_and_the_way_out_given() -> None:
         "a credential is a JSON object, not an array; give one credential at a time (a file "
         "each, or verify_many)"
     )
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [
+        (b"x\n", "the input is neither JSON, a VC-JWT, nor a PNG or SVG badge image: not valid"),
+        ("notes: none", "the input is neither JSON, a VC-JWT, nor"),
+        (
+            "eyJhbGciOiJFZERTQSJ9.eyJ9",
+            "a VC-JWT (a VC-JWT has 3 parts separated by '.', this has 2)",
+        ),
+        (b'\xef\xbb\xbf{"a":', "not valid JSON: Expecting value at line 1 column 6"),  # JSON: as is
+    ],
+)
+def test_what_is_not_even_json_is_told_so(data: str | bytes, said: str) -> None:
+    parse = microcred.Verifier(offline=True).check(data).check("parse")
+    assert (parse.status, parse.code) == (microcred.Status.FAILED, "MALFORMED_CREDENTIAL")
+    assert said in parse.message
+    assert parse.message.startswith("the input is neither") != said.startswith("not valid JSON")

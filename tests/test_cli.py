@@ -308,7 +308,7 @@ def test_text_output_one_line_per_credential(
     assert "(at /proof/proofValue)" in lines[1]
     assert "| validity: " in lines[2]
     assert "2026-06-01" in lines[2]
-    assert "| parse: not valid JSON" in lines[3]
+    assert "| parse: the input is neither JSON, a VC-JWT, nor a PNG or SVG badge image" in lines[3]
     assert "| proof: " in lines[4]
     assert "offline" in lines[4]
     assert lines[5] == (

@@ -391,10 +391,32 @@ class Verifier:
                 text = data.decode("ascii") if isinstance(data, bytes) else data
                 decoded = decode_jwt_credential(text.strip(), limits=self.input_limits)
                 return decoded.credential, decoded, decoded.payload
-            return parse_json_object(data, self.input_limits), None, data
+            try:
+                return parse_json_object(data, self.input_limits), None, data
+            except MalformedCredential as exc:
+                raise _what_it_is_not(data, exc) from None
         if hasattr(data, "to_dict"):
             data = data.to_dict()
         return require_object(data, self.input_limits), None, None
+
+
+_JSON_STARTS = (*'{["-0123456789', "true", "false", "null")
+
+
+def _what_it_is_not(data: str | bytes, exc: MalformedCredential) -> MalformedCredential:
+    """A JSON error, said plainly when the input does not even look like JSON (a text file, a
+    JWS of two or four parts): what microcred reads, then what the parser found."""
+    text = data.decode("latin-1") if isinstance(data, bytes) else data
+    start = text.lstrip().removeprefix("\ufeff").removeprefix("\xef\xbb\xbf")
+    if type(exc) is not MalformedCredential or not start or start.startswith(_JSON_STARTS):
+        return exc  # (a size limit, or JSON gone wrong: the parser's own words say it best)
+    parts = text.strip().count(".") + 1 if start.startswith("ey") else 0
+    jws = f" (a VC-JWT has 3 parts separated by '.', this has {parts})" if parts > 1 else ""
+    return MalformedCredential(
+        f"the input is neither JSON, a VC-JWT{jws}, nor a PNG or SVG badge image: {exc.message}",
+        pointer=exc.pointer,
+        code=exc.code,
+    )
 
 
 _fetch_budget: ContextVar[list[int] | None] = ContextVar("microcred_fetch_budget", default=None)
