@@ -207,10 +207,35 @@ def test_issue_refuses_a_mismatched_issuer(
 ) -> None:
     key_file = tmp_path / "key.json"
     main(["keygen", "-o", str(key_file)])
+    capsys.readouterr()
     unsigned = tmp_path / "badge.json"
     unsigned.write_text(json.dumps(_unsigned("https://example.edu/issuers/1")))
     assert main(["issue", str(unsigned), "--key", str(key_file)]) == 1
-    assert "verifiers would reject it" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("microcred: error: ")  # as every command's (docs/cli.md)
+    assert "verifiers would reject it" in err
+
+
+def test_a_bad_option_is_told_with_the_commands_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify", "--bogus", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: microcred verify ")
+    assert "microcred verify: error: unrecognized arguments: --bogus" in err
+
+
+class _LeftReader(io.StringIO):
+    """A stdout whose reader has gone away: every write is a broken pipe."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_reader_that_leaves_is_exit_141_not_a_failure(
+    cases: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdout", _LeftReader())
+    assert main(["verify", "--offline", *NOW, str(cases / "a-valid.json")]) == 141
+    assert capsys.readouterr().err == ""
 
 
 def test_issue_suites_and_jwt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -84,7 +84,8 @@ def issue(
         raise SigningError(
             f"the issuer is {issuer_id(document)} but the key {method} is controlled by "
             f"{_controller_of(method)}: verifiers would reject it; set issuer to "
-            f"{_controller_of(method)} or pass the verification_method the issuer publishes"
+            f"{_controller_of(method)}, or name the verification method the issuer publishes "
+            "(verification_method=, --verification-method)"
         )
     _check_key_matches(method, key)
     try:

@@ -2,8 +2,8 @@
 
 One small module per command; this one builds the parser and turns errors into exit codes:
 0 success; 1 the operation failed (a credential did not verify, signing was refused); 2 a
-usage error or an unreadable input; 130 interrupted. Messages go to stderr and say what was
-wrong and what to do; stdout carries only results.
+usage error or an unreadable input; 130 interrupted; 141 the reader of stdout left. Messages
+go to stderr and say what was wrong and what to do; stdout carries only results.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from collections.abc import Callable, Sequence
 from .. import __version__
 from ..errors import MicrocredError
 from . import _bake_cmd, _inspect_cmd, _keys_cmd, _status_cmd, _verify_cmd
-from ._common import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
+from ._common import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_USAGE, UsageError
 
 __all__ = ["main"]
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The parser, and each command's own (to report a command's bad option with its usage)."""
     parser = argparse.ArgumentParser(
         prog="microcred",
         description="Issue and verify Open Badges 3.0 / W3C Verifiable Credentials.",
@@ -34,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     _bake_cmd.add_parsers(commands)
     _inspect_cmd.add_parser(commands)
     _status_cmd.add_parser(commands)
-    return parser
+    return parser, dict(commands.choices)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -42,8 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):  # credential text must never crash output
             stream.reconfigure(errors="backslashreplace")
+    parser, command_parsers = _parser()
     try:
-        args = _parser().parse_args(argv)
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:  # said by the command's parser, with its usage rather than the top level's
+            command_parsers[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     except SystemExit as exc:  # --help, --version, or argparse's own usage error
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     handler: Callable[[argparse.Namespace], int] = args.handler
@@ -53,14 +57,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"microcred: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except MicrocredError as exc:
-        print(f"microcred {args.command}: error: {exc}", file=sys.stderr)
+        print(f"microcred: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("microcred: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # e.g. '| head': the reader left; not an error of ours
         _silence_stdout()
-        return EXIT_FAILED
+        return EXIT_BROKEN_PIPE
 
 
 def _silence_stdout() -> None:

@@ -22,6 +22,7 @@ from ..errors import InvalidKey, MicrocredError
 from ..keys import ECKey, Ed25519Key, Key, RSAKey, key_from_jwk
 
 __all__ = [
+    "EXIT_BROKEN_PIPE",
     "EXIT_FAILED",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
@@ -39,6 +40,7 @@ __all__ = [
 ]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports a command the signal ended
 #: Largest input file read (a baked PNG can be far larger than its credential).
 MAX_INPUT_BYTES = 32 * 1024 * 1024
 _CONTROL = re.compile(
