@@ -1340,3 +1340,24 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped(
     assert json.loads(out)["results"][0]["input"] == f"{tmp_path}/caf\\xe9.json"
     code, out, _ = run(capsys, "verify", "--offline", *NOW, str(tmp_path / name))
     assert (code, out.split()[1]) == (0, f"{tmp_path}/caf\\xe9.json")
+
+
+def test_max_bytes_raises_or_lowers_the_size_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = write(tmp_path / "big.json", json.dumps(sign(badge(description="x" * 5_000_000))))
+    code, out, _ = run(capsys, "verify", "--offline", *NOW, str(big))
+    assert code == 1
+    assert "the limit is 4 MiB (InputLimits.max_bytes, or verify --max-bytes, raises it" in out
+    assert run(capsys, "verify", "--offline", *NOW, "--max-bytes", "6M", str(big))[0] == 0
+    small = write(tmp_path / "small.json", json.dumps(sign(badge())))
+    code, out, _ = run(capsys, "verify", "--offline", *NOW, "--max-bytes", "512", str(small))
+    assert code == 1
+    assert "the limit is 512 bytes" in out
+
+
+@pytest.mark.parametrize("size", ["0", "3x", "-1", "1T", ""])
+def test_max_bytes_must_be_a_size(size: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "verify", "--max-bytes", size, str(BADGES))
+    assert code == 2
+    assert "--max-bytes must be a size such as 8M" in err

@@ -139,7 +139,7 @@ def check_size(data: str | bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) ->
     if size > limits.max_bytes:
         raise ResourceLimitExceeded(
             f"the input is {size_text(size)} or more; the limit is {size_text(limits.max_bytes)} "
-            "(InputLimits.max_bytes raises it for a source you trust)"
+            "(InputLimits.max_bytes, or verify --max-bytes, raises it for a source you trust)"
         )
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "UsageError",
     "dump_json",
     "load_signing_key",
+    "parse_size",
     "parse_when",
     "read_bytes",
     "read_credential",
@@ -179,6 +180,17 @@ def _pem_key(data: bytes, path: str) -> Key:
         f"key file {path} is PEM but not an RSA or P-256 private key ({'; '.join(errors)}); "
         "Ed25519 keys are stored as 'microcred keygen' writes them"
     )
+
+
+_SIZE = re.compile(r"(\d+)\s*([KMG]?)(?:i?B)?", re.IGNORECASE)
+
+
+def parse_size(value: str, option: str) -> int:
+    """A size option: bytes, or with K, M or G (KiB, MiB, GiB) after the number."""
+    match = _SIZE.fullmatch(value.strip())
+    if match is None or int(match[1]) == 0:
+        raise UsageError(f"{option} must be a size such as 8M, 512K or 1000000; got {value!r}")
+    return int(match[1]) << 10 * "_KMG".index(match[2].upper() or "_")
 
 
 def parse_when(value: str, option: str) -> datetime:

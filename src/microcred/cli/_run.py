@@ -20,7 +20,7 @@ from typing import Any
 
 from .._batch import pooled_work, worker_died
 from .._http import HTTPPolicy
-from .._parse import size_text
+from .._parse import DEFAULT_INPUT_LIMITS, InputLimits, size_text
 from .._pool import WorkerDied, start_pool
 from .._verify import Verifier
 from ..errors import MicrocredError
@@ -48,6 +48,12 @@ class Settings:
     connect_to: tuple[tuple[str, int, str, int], ...] = ()
     challenge: str | None = None
     domain: str | None = None
+    max_bytes: int | None = None  # InputLimits.max_bytes; None: its default
+
+    @property
+    def read_limit(self) -> int:
+        """How much of one input is read: an image may be larger than the JSON it holds."""
+        return max(MAX_INPUT_BYTES, self.max_bytes or 0)
 
     def http_policy(self) -> HTTPPolicy:
         return HTTPPolicy(
@@ -71,6 +77,9 @@ class Settings:
             suites=suites,
             trust_embedded_keys=self.trust_embedded_keys,
             refresh=self.refresh,
+            input_limits=InputLimits(max_bytes=self.max_bytes)
+            if self.max_bytes
+            else DEFAULT_INPUT_LIMITS,
         )
 
 
@@ -114,24 +123,25 @@ def check_source(
     """Read, unbake and verify one input; every problem with its content is in the report."""
     started = time.perf_counter()
     data, name = source.data, shown_path(source.name)
+    limit = max(MAX_INPUT_BYTES, verifier.input_limits.max_bytes)
     if data is None:
         try:
             with open(source.name, "rb") as file:
-                data = file.read(MAX_INPUT_BYTES + 1)
+                data = file.read(limit + 1)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             message = f"cannot read {name}: {reason}; check the path and its permissions"
             check = Check("read", Status.INDETERMINATE, message, "INPUT_UNREADABLE")
             report = VerificationReport(checks=(check,), input=name)
             return Result(name, report, unreadable=True)
-    if len(data) > MAX_INPUT_BYTES:
-        message = f"the input is larger than {size_text(MAX_INPUT_BYTES)}: not a credential"
+    if len(data) > limit:
+        message = f"the input is larger than {size_text(limit)}: not a credential"
         check = Check("parse", Status.FAILED, message, "RESOURCE_LIMIT_EXCEEDED")
         return Result(name, VerificationReport(checks=(check,), input=name))
     if not data.strip():
         check = Check("parse", Status.FAILED, "the input is empty", "MALFORMED_CREDENTIAL")
         return Result(name, VerificationReport(checks=(check,), input=name))
-    loaded = load(data)
+    loaded = load(data, verifier.input_limits)
     if loaded.problem is not None:
         problem = loaded.problem
         check = Check("parse", Status.FAILED, problem.message, problem.code, problem.pointer)

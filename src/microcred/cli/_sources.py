@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .._jwt import decode_jwt_credential
-from .._parse import looks_like_compact_jws, parse_json_object
+from .._parse import DEFAULT_INPUT_LIMITS, InputLimits, looks_like_compact_jws, parse_json_object
 from ..baking import ImageKind, image_kind, unbake_with_version
 from ..errors import MalformedCredential, MicrocredError
 from ._common import UsageError
@@ -137,31 +137,31 @@ def _may_be_read(path: str) -> bool:
         return True
 
 
-def load(data: bytes) -> Loaded:
+def load(data: bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> Loaded:
     """Tell what ``data`` holds and prepare it for the verifier (never raises for content)."""
     kind = image_kind(data)
     if kind is None:
-        return load_text(data)
+        return load_text(data, limits)
     try:
         payload = _unbake(data)
     except MicrocredError as exc:
         return Loaded(data, image=kind, problem=exc)
     if isinstance(payload, dict):
         return Loaded(payload, payload, kind)
-    inner = load_text(payload.encode("utf-8"))
+    inner = load_text(payload.encode("utf-8"), limits)
     return Loaded(inner.payload, inner.document, kind, inner.jwt_header)
 
 
-def load_text(data: bytes) -> Loaded:
+def load_text(data: bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> Loaded:
     if looks_like_compact_jws(data):
         text = data.decode("ascii").strip()
         try:
-            decoded = decode_jwt_credential(text)
+            decoded = decode_jwt_credential(text, limits=limits)
         except MicrocredError:
             return Loaded(text)
         return Loaded(text, decoded.credential, jwt_header=decoded.header)
     try:
-        document = parse_json_object(data)
+        document = parse_json_object(data, limits)
     except MicrocredError:
         return Loaded(data)
     return Loaded(document, document)

@@ -23,8 +23,8 @@ from ._common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
-    MAX_INPUT_BYTES,
     UsageError,
+    parse_size,
     parse_when,
     read_json,
     write_file,
@@ -85,6 +85,11 @@ def add_parser(commands: Any) -> None:
     )
     checks.add_argument("--domain", help="presentations: the domain the holder's proof must carry")
     checks.add_argument(
+        "--max-bytes",
+        metavar="SIZE",
+        help="largest credential accepted, e.g. 16M (default 4M: InputLimits.max_bytes)",
+    )
+    checks.add_argument(
         "-j",
         "--jobs",
         type=int,
@@ -138,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     if args.junit:
         _check_writable(args.junit)
     sources = [
-        Source("-", sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)) if path == "-" else Source(path)
+        Source("-", sys.stdin.buffer.read(settings.read_limit + 1)) if path == "-" else Source(path)
         for path in expand_inputs(args.inputs)
     ]
     lines = not args.quiet and not args.json
@@ -254,6 +259,7 @@ def _settings(args: argparse.Namespace, policy: Policy) -> Settings:
         connect_to=tuple(_connect_to(item) for item in args.connect_to),
         challenge=args.challenge,
         domain=args.domain,
+        max_bytes=None if args.max_bytes is None else parse_size(args.max_bytes, "--max-bytes"),
     )
 
 
