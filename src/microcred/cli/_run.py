@@ -52,8 +52,7 @@ class Settings:
 
     @property
     def read_limit(self) -> int:
-        """How much of one input is read: an image may be larger than the JSON it holds."""
-        return max(MAX_INPUT_BYTES, self.max_bytes or 0)
+        return _read_limit(self.max_bytes or DEFAULT_INPUT_LIMITS.max_bytes)
 
     def http_policy(self) -> HTTPPolicy:
         return HTTPPolicy(
@@ -117,13 +116,18 @@ class Result:
         return "indeterminate"
 
 
+def _read_limit(max_bytes: int) -> int:
+    """How much of one input is read: an image may be far larger than the JSON it holds."""
+    return max(MAX_INPUT_BYTES, max_bytes)
+
+
 def check_source(
     verifier: Verifier, source: Source, challenge: str | None = None, domain: str | None = None
 ) -> Result:
     """Read, unbake and verify one input; every problem with its content is in the report."""
     started = time.perf_counter()
     data, name = source.data, shown_path(source.name)
-    limit = max(MAX_INPUT_BYTES, verifier.input_limits.max_bytes)
+    limit = _read_limit(verifier.input_limits.max_bytes)
     if data is None:
         try:
             with open(source.name, "rb") as file:
