@@ -1181,3 +1181,57 @@ def test_refused_constructs_go_to_pyld(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(CONSTRUCTS))
 def test_constructs_match_pyld(name: str) -> None:
     assert same_on_both_paths(CONSTRUCTS[name]), "this construct should take the fast path"
+
+
+# --- a context or type met again costs a look-up -----------------------------------------------
+
+
+def _definitions(document: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> int:
+    """How many context definitions the fast path makes for ``document``, memo empty."""
+    calls = [0]
+    define = _process.Resolver._define
+
+    def counted(self: _process.Resolver, *args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return define(self, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(_process.Resolver, "_define", counted)
+        _fastld.to_quads(document, loader_with({}), DEFAULT_LIMITS)  # a new loader: a new memo
+    return calls[0]
+
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+
+
+@pytest.mark.parametrize(
+    "repeat",
+    [
+        pytest.param(lambda d, n: {**d, "@context": [*d["@context"], *[V2] * n]}, id="one-url"),
+        pytest.param(lambda d, n: {**d, "@context": d["@context"] * (n // 2)}, id="alternating"),
+        pytest.param(lambda d, n: {**d, "type": [*d["type"], *[d["type"][0]] * n]}, id="type"),
+    ],
+)
+def test_a_context_applied_again_is_remembered_not_redefined(
+    repeat: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A context listed again, or a type repeated, costs a look-up: 3,000 repeats make no more
+    definitions than 4 (a 4 MiB document holds 100,000, which took a minute), and the bytes
+    are still pyld's."""
+    document = json.loads((REPO / "examples" / "badges" / "python-foundations.json").read_text())
+    document.pop("proof")
+    few = _definitions(repeat(document, 4), monkeypatch)
+    assert _definitions(repeat(document, 3000), monkeypatch) == few
+    assert same_on_both_paths(repeat(document, 150))  # within pyld's bound on @context entries
+
+
+def test_pyld_is_given_at_most_200_context_entries() -> None:
+    """A document that needs pyld (an inline @base) pays milliseconds for each entry there."""
+    document = json.loads((REPO / "examples" / "badges" / "python-foundations.json").read_text())
+    document.pop("proof")
+    inline = {"@base": "https://x.example/"}
+    document["@context"] = [*document["@context"], *[V2] * 197, inline]
+    assert _canon.canonize(document)  # 200 entries: within the bound
+    document["@context"].insert(2, V2)
+    with pytest.raises(ResourceLimitExceeded, match="lists 201 @context entries"):
+        _canon.canonize(document)

@@ -26,7 +26,7 @@ from ._guarded import (
 )
 from .errors import ResourceLimitExceeded, UndefinedTerm
 
-__all__ = ["PYLD_ARRAY_WORK", "Scan", "scan_for_pyld"]
+__all__ = ["PYLD_ARRAY_WORK", "PYLD_CONTEXT_ENTRIES", "Scan", "scan_for_pyld"]
 
 # Keywords that carry content into RDF where they appear as keys of a node, value, list or set
 # object; every other keyword (and every keyword-like key, which JSON-LD ignores) loses it.
@@ -40,6 +40,10 @@ _KEYWORD_FORM = re.compile(r"@[A-Za-z]+")
 # about n² comparisons (10,000 tags take some 25 s). The sum of n² over a document's arrays is
 # bounded here: 2,000,000 is an array of ~1,400 elements, well under a second.
 PYLD_ARRAY_WORK = 2_000_000
+# pyld processes every entry of every @context it meets, a few milliseconds for a bundled
+# context even when it is listed again: 200 entries, some 0.6 s, are far more than any
+# credential lists (the fast path remembers what it applied, and is not bounded so).
+PYLD_CONTEXT_ENTRIES = 200
 
 
 @dataclass
@@ -49,6 +53,7 @@ class Scan:
 
     imports: bool = False
     hiding: dict[str, str] = field(default_factory=dict)  # term -> keyword
+    contexts: int = 0  # entries of @context values, scoped contexts included
 
 
 def _escape(token: str | int) -> str:
@@ -58,6 +63,7 @@ def _escape(token: str | int) -> str:
 def _context_aliases(context: Any, scan: Scan, aliases: set[str]) -> None:
     """Note terms that alias a keyword losing content, and whether a context uses @import."""
     stack = [context]
+    scan.contexts += len(context) if isinstance(context, list) else 1
     while stack:
         item = stack.pop()
         if isinstance(item, list):
@@ -73,7 +79,10 @@ def _context_aliases(context: Any, scan: Scan, aliases: set[str]) -> None:
                 if isinstance(definition, Mapping):
                     if "@reverse" in definition:
                         raise hiding_keyword(term, "@reverse")
-                    stack.append(definition.get("@context"))
+                    if "@context" in definition:
+                        scoped = definition["@context"]
+                        scan.contexts += len(scoped) if isinstance(scoped, list) else 1
+                        stack.append(scoped)
                 _check_definition(term, target)
 
 
@@ -134,6 +143,13 @@ def scan_for_pyld(document: Mapping[str, Any], array_work: int = PYLD_ARRAY_WORK
         elif isinstance(item, list):
             work += len(item) * len(item)
             stack.extend((child, f"{pointer}/{i}") for i, child in enumerate(item))
+    if scan.contexts > PYLD_CONTEXT_ENTRIES:
+        raise ResourceLimitExceeded(
+            f"the document lists {scan.contexts} @context entries; the general JSON-LD "
+            "processor, which it needs for a construct the fast path does not handle (an inline "
+            f"@base, @import or @direction context, for one), takes up to {PYLD_CONTEXT_ENTRIES}: "
+            "list each context once, or remove that construct"
+        )
     if work > array_work:
         raise ResourceLimitExceeded(
             "the document's arrays are too long for the general JSON-LD processor, which it "

@@ -28,6 +28,7 @@ __all__ = [
     "expand",
     "expand_iri",
     "expand_vocab",
+    "same_context",
 ]
 
 
@@ -106,6 +107,25 @@ class Context:
         self.id_keys = frozenset(aliases["@id"])
         self.type_keys = frozenset(aliases["@type"])
         self.value_keys = frozenset(aliases["@value"])
+
+
+def same_context(a: Context, b: Context) -> bool:
+    """Whether two active contexts define the same terms the same way (as their ``key`` and
+    protection say: the rest of a Term follows from them), with one vocabulary, language and
+    previous context. Applying a context again often changes nothing (one URL listed twice, a
+    type repeated): the unchanged context is then kept, and its memo serves the next time."""
+    if a is b:
+        return True
+    if a.vocab != b.vocab or a.language != b.language or a.previous is not b.previous:
+        return False
+    terms, others = a.terms, b.terms
+    if terms.keys() != others.keys():
+        return False
+    for name, term in terms.items():
+        other = others[name]
+        if term is not other and (term.key != other.key or term.protected != other.protected):
+            return False
+    return True
 
 
 class Defining(Protocol):

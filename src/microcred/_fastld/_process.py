@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Hashable
 from typing import Any, Final
 
-from ._context import Context, expand
+from ._context import MISSING, Context, expand, same_context
 from ._errors import Unsupported
 from ._terms import Builder
 
@@ -84,8 +84,10 @@ class Resolver:
         result = self.process(ctx, local, override=override, propagate=propagate)
         if self.volatile:
             self.transient += 1
-        elif len(ctx.memo) < _MEMO_LIMIT:
-            ctx.memo[key] = result
+        else:
+            result = ctx if same_context(result, ctx) else result
+            if len(ctx.memo) < _MEMO_LIMIT:
+                ctx.memo[key] = result
         return result
 
     def process(self, ctx: Context, local: Any, *, override: bool, propagate: bool) -> Context:
@@ -95,11 +97,10 @@ class Resolver:
         raw = local if isinstance(local, list) else [local]
         if not raw:
             return ctx
-        items: list[dict[str, Any] | None] = []
-        self._resolve(raw, items, [], set(), top=True)
-        if not items:
+        groups = self._groups(raw)
+        first = next((item for _, items in groups for item in items), MISSING)
+        if first is MISSING:
             raise Unsupported("a remote context with no definitions")
-        first = items[0]
         if isinstance(first, dict) and "@propagate" in first:
             if not isinstance(raw[0], dict) or not isinstance(first["@propagate"], bool):
                 raise Unsupported("@propagate")
@@ -107,14 +108,42 @@ class Resolver:
         result = ctx
         if not propagate and result.previous is None:
             result = Context(ctx.terms, ctx.vocab, ctx.language, ctx)
-        for item in items:
-            if item is None:
-                if not override and result.has_protected:
-                    raise Unsupported("nullifying a context with protected terms")
-                result = self.root
-            else:
-                result = self._define(result, item, override)
+        for url, items in groups:
+            key = ("d", url, override)
+            found = result.memo.get(key) if url is not None else None
+            if found is not None:
+                result = found
+                continue
+            start = result
+            for item in items:
+                if item is None:
+                    if not override and result.has_protected:
+                        raise Unsupported("nullifying a context with protected terms")
+                    result = self.root
+                else:
+                    result = self._define(result, item, override)
+            if url is not None:  # a bundled context met again costs a look-up, not a definition
+                result = start if same_context(result, start) else result
+                if len(start.memo) < _MEMO_LIMIT:
+                    start.memo[key] = result
         return result
+
+    def _groups(self, raw: list[Any]) -> list[tuple[str | None, list[dict[str, Any] | None]]]:
+        """Each entry of ``raw`` flattened into its definitions (see :meth:`_resolve`), with its
+        URL when it and every context it imports are static, so that applying it may be
+        remembered: a context listing one URL many times then costs one definition, not many."""
+        groups: list[tuple[str | None, list[dict[str, Any] | None]]] = []
+        seen: set[str] = set()  # across the entries, as pyld counts the URLs it dereferences
+        volatile = self.volatile
+        for entry in raw:
+            items: list[dict[str, Any] | None] = []
+            self.volatile = False
+            self._resolve([entry], items, [], seen, top=True)
+            static = isinstance(entry, str) and not self.volatile
+            groups.append((entry if static else None, items))
+            volatile = volatile or self.volatile
+        self.volatile = volatile
+        return groups
 
     def _resolve(
         self,
