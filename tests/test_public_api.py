@@ -158,3 +158,29 @@ def test_reports_survive_pickle_and_copy_whole() -> None:
         outer = twin.checks[0].report
         assert outer is not None
         assert outer.extra == inner.extra  # extra is not compared by ==
+
+
+def test_every_error_survives_pickle_and_copy() -> None:
+    """A service runs verify() in a process pool: the error it raises must cross back whole
+    (VerificationFailed could not: rebuilt from its message, it wanted a report)."""
+    import copy
+    import inspect
+    import pickle
+
+    from microcred import errors
+
+    report = microcred.Verifier(offline=True).check("{}")
+    for name in errors.__all__:
+        kind = getattr(errors, name)
+        if not (inspect.isclass(kind) and issubclass(kind, errors.MicrocredError)):
+            continue
+        error = (
+            kind(report)
+            if kind is errors.VerificationFailed
+            else kind("what went wrong", pointer="/a", code="SOME_CODE")
+        )
+        for twin in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
+            assert type(twin) is kind
+            assert (str(twin), twin.code, twin.pointer) == (str(error), error.code, error.pointer)
+        if kind is errors.VerificationFailed:
+            assert pickle.loads(pickle.dumps(error)).report == report

@@ -191,3 +191,8 @@ class VerificationFailed(MicrocredError):
         pointer = problems[0].pointer if problems else ""
         super().__init__(f"credential not verified: {first}{more}", pointer=pointer)
         self.report = report
+
+    def __reduce__(self) -> tuple[type[VerificationFailed], tuple[VerificationReport]]:
+        # rebuilt from its report (the default rebuilds from the message), so that it pickles,
+        # copies, and crosses a process pool
+        return type(self), (self.report,)
