@@ -5,6 +5,8 @@ fuzzing the API)."""
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -155,3 +157,43 @@ def test_what_is_not_even_json_is_told_so(data: str | bytes, said: str) -> None:
     assert (parse.status, parse.code) == (microcred.Status.FAILED, "MALFORMED_CREDENTIAL")
     assert said in parse.message
     assert parse.message.startswith("the input is neither") != said.startswith("not valid JSON")
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "said"),
+    [
+        ({"suites": ["eddsa-rdfc-2022"]}, TypeError, "suites must be cryptosuites"),
+        ({"http": "x"}, TypeError, "http must be an HTTPPolicy, not str"),
+        ({"now": datetime(2026, 1, 1)}, ValueError, "now must be timezone-aware"),
+        ({"now": "2026-01-01"}, TypeError, "now must be a datetime or a callable"),
+        ({"canon_limits": None}, TypeError, "canon_limits must be a CanonLimits, not NoneType"),
+        ({"input_limits": {}}, TypeError, "input_limits must be an InputLimits, not dict"),
+        ({"jwt_algorithms": "EdDSA"}, TypeError, "jwt_algorithms is a collection of names"),
+        ({"pins": [1]}, TypeError, "pins must be a mapping"),
+        ({"pins": {"https://a.example/k": "text"}}, TypeError, "must be a JSON object or None"),
+        ({"resolvers": {"did:x:": 5}}, TypeError, "resolvers must map names to key resolver"),
+        ({"status_checkers": {"X": 5}}, TypeError, "status_checkers must map names to status"),
+        ({"loader": None}, TypeError, "loader must be a document loader"),
+        ({"resolver": 5}, TypeError, "resolver must be a key resolver"),
+        ({"max_fetches": -1}, ValueError, "max_fetches must be an integer of at least 0"),
+        ({"max_proofs": 0}, ValueError, "max_proofs must be an integer of at least 1"),
+        ({"max_endorsement_depth": "3"}, ValueError, "max_endorsement_depth must be an integer"),
+    ],
+)
+def test_a_wrong_setting_is_refused_when_the_verifier_is_made(
+    options: dict[str, Any], error: type[Exception], said: str
+) -> None:
+    """Not at the first credential, with an AttributeError from inside."""
+    with pytest.raises(error, match=re.escape(said)):
+        microcred.Verifier(**options)
+
+
+@pytest.mark.parametrize("one", [{"type": ["VerifiableCredential"]}, '{"a": 1}', b"{}"])
+def test_verify_many_wants_many(one: Any) -> None:
+    with pytest.raises(TypeError, match="verify_many takes an iterable of credentials"):
+        microcred.Verifier(offline=True).verify_many(one)
+
+
+def test_issue_jwt_names_a_key_that_is_not_one() -> None:
+    with pytest.raises(microcred.SigningError, match="Ed25519Key, RSAKey or ECKey, not str"):
+        microcred.issue_jwt({"issuer": KEY.did}, "key")  # type: ignore[arg-type]

@@ -217,6 +217,12 @@ def issue_jwt(
     A presentation is signed by its holder, with the verifier's challenge as ``nonce`` and its
     domain as ``audience`` (``aud``); see :func:`microcred.sign_presentation_jwt`.
     """
+    if not callable(getattr(key, "sign", None)) or not isinstance(
+        getattr(key, "algorithm", None), str
+    ):
+        raise SigningError(
+            f"a VC-JWT is signed with an Ed25519Key, RSAKey or ECKey, not {type(key).__name__}"
+        )
     if hasattr(credential, "to_dict"):
         credential = credential.to_dict()
     document = copy_json(require_object(credential))

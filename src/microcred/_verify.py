@@ -100,6 +100,7 @@ class Verifier:
         jwt_algorithms: Iterable[str] = SUPPORTED_ALGS,
     ) -> None:
         suites = tuple(suites)
+        _refuse_bad_options(locals())
         # Kept so that batch workers can build an identical verifier in another process.
         self.options: dict[str, Any] = {
             k: v for k, v in locals().items() if k not in ("self", "__class__")
@@ -265,6 +266,11 @@ class Verifier:
         reports before it.
         ``on_report(index, report)`` is called as each report is ready (e.g. for progress).
         """
+        if isinstance(inputs, str | bytes | Mapping):  # iterating one would yield its parts
+            raise TypeError(
+                "verify_many takes an iterable of credentials (a list, a generator); "
+                f"for one credential ({type(inputs).__name__}) use check()"
+            )
         return verify_many(self, inputs, workers=workers, window=window, on_report=on_report)
 
     # -- pipeline ------------------------------------------------------------------------
@@ -398,6 +404,61 @@ class Verifier:
         if hasattr(data, "to_dict"):
             data = data.to_dict()
         return require_object(data, self.input_limits), None, None
+
+
+def _refuse_bad_options(options: Mapping[str, Any]) -> None:
+    """A wrong setting fails here, naming it, not at the first credential with an AttributeError
+    from inside (``suites=["eddsa-rdfc-2022"]``, a naive ``now``, ``jwt_algorithms="EdDSA"``)."""
+
+    def kind(name: str, expected: str) -> TypeError:
+        return TypeError(f"{name} must be {expected}, not {type(options[name]).__name__}")
+
+    if options["resolver"] is not None and not callable(options["resolver"]):
+        raise kind("resolver", "a key resolver (a callable)")
+    if not callable(options["loader"]):
+        raise kind("loader", "a document loader (a callable)")
+    for name, what in (("resolvers", "key resolver"), ("status_checkers", "status checker")):
+        table = options[name]
+        if table is not None and not (
+            isinstance(table, Mapping) and all(callable(v) for v in table.values())
+        ):
+            raise TypeError(f"{name} must map names to {what} callables")
+    pins = options["pins"]
+    if pins is not None and not isinstance(pins, Mapping):
+        raise kind("pins", "a mapping of URL to JSON document (or None: not found)")
+    for url, document in (pins or {}).items():
+        if document is not None and not isinstance(document, Mapping):
+            raise TypeError(
+                f"pins[{url!r:.80}] must be a JSON object or None (not found), not "
+                f"{type(document).__name__}"
+            )
+    if options["http"] is not None:
+        from ._http import HTTPPolicy  # (imported only when one is given: httpx is slow to load)
+
+        if not isinstance(options["http"], HTTPPolicy):
+            raise kind("http", "an HTTPPolicy")
+    if not isinstance(options["canon_limits"], CanonLimits):
+        raise kind("canon_limits", "a CanonLimits")
+    if not isinstance(options["input_limits"], InputLimits):
+        raise kind("input_limits", "an InputLimits")
+    for suite in options["suites"]:
+        if not all(hasattr(suite, a) for a in ("name", "proof_type", "cryptosuite", "transform")):
+            raise TypeError(
+                "suites must be cryptosuites (microcred.suites.EDDSA_RDFC_2022, or "
+                f"suite_for(name)), not {type(suite).__name__}"
+            )
+    now = options["now"]
+    if isinstance(now, datetime) and now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware, e.g. datetime(2026, 1, 1, tzinfo=UTC)")
+    if now is not None and not isinstance(now, datetime) and not callable(now):
+        raise kind("now", "a datetime or a callable returning one")
+    algorithms = options["jwt_algorithms"]
+    if isinstance(algorithms, str | bytes):
+        raise TypeError(f"jwt_algorithms is a collection of names, e.g. {{{algorithms!r}}}")
+    for name, least in (("max_endorsement_depth", 0), ("max_fetches", 0), ("max_proofs", 1)):
+        value = options[name]
+        if type(value) is not int or value < least:
+            raise ValueError(f"{name} must be an integer of at least {least}, not {value!r}")
 
 
 _JSON_STARTS = (*'{["-0123456789', "true", "false", "null")
