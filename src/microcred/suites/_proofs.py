@@ -16,7 +16,13 @@ from .. import _canon
 from .._multibase import decode_multibase, encode_multibase
 from .._parse import copy_json
 from .._rdfc import DEFAULT_LIMITS, CanonLimits
-from ..errors import CredentialError, InvalidProof, MalformedCredential, ResourceLimitExceeded
+from ..errors import (
+    CredentialError,
+    InvalidProof,
+    MalformedCredential,
+    ResourceLimitExceeded,
+    UndefinedTerm,
+)
 from ..loaders import DocumentLoader, bundled_loader
 
 __all__ = [
@@ -166,10 +172,26 @@ def proof_hash_data(
     except CredentialError as exc:
         if exc.pointer != "/@context":
             exc.pointer = proof_pointer + exc.pointer
+        if isinstance(exc, UndefinedTerm) and suite.proof_type == "DataIntegrityProof":
+            exc.message += _missing_proof_context(proof_config)
         raise
     config_hash = hashlib.sha256(config_bytes).digest()
     document_hash = hashlib.sha256(suite.transform(document, processing)).digest()
     return config_hash + document_hash
+
+
+_V1 = "https://www.w3.org/2018/credentials/v1"
+_DATA_INTEGRITY = "https://w3id.org/security/data-integrity/v2"
+
+
+def _missing_proof_context(config: Mapping[str, Any]) -> str:
+    """The hint for the usual cause: a VC 1.1 credential without the Data Integrity context,
+    which defines the proof's terms (the VC 2.0 context includes them)."""
+    contexts = config.get("@context")
+    listed = contexts if isinstance(contexts, list) else [contexts]
+    if _V1 in listed and _DATA_INTEGRITY not in listed:
+        return f" (a VC 1.1 credential needs {_DATA_INTEGRITY} in @context for this proof)"
+    return ""
 
 
 def _proof_config(
