@@ -51,6 +51,7 @@ EXPECTED = {
     "AchievementCredential",
     "AchievementSubject",
     "ClrCredential",
+    "Criteria",
     "EndorsementCredential",
     "HTTPPolicy",
     "OpenBadgeCredential",

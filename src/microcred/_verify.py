@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 from functools import partial
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ._batch import KeptWorkers, verify_many
 from ._checks import (
@@ -57,7 +57,13 @@ if TYPE_CHECKING:
 
 __all__ = ["Verifier", "check", "verify"]
 
-Input = Mapping[str, Any] | str | bytes
+class _Model(Protocol):
+    """A credential model (:mod:`microcred.models`): checked as its JSON."""
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+Input = Mapping[str, Any] | str | bytes | _Model
 _REFRESH_TYPE = "1EdTechCredentialRefresh"
 
 
