@@ -185,3 +185,13 @@ def test_every_error_survives_pickle_and_copy() -> None:
             assert (str(twin), twin.code, twin.pointer) == (str(error), error.code, error.pointer)
         if kind is errors.VerificationFailed:
             assert pickle.loads(pickle.dumps(error)).report == report
+
+
+def test_report_get_is_check_or_none() -> None:
+    report = microcred.Verifier(offline=True).check("not json")
+    parse = report.get("parse")
+    assert parse is not None
+    assert parse is report.check("parse")
+    assert report.get("proof") is None  # not run after a failed parse
+    with pytest.raises(KeyError):
+        report.check("proof")

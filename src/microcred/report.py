@@ -166,11 +166,16 @@ class VerificationReport:
         return tuple(w for c in self.checks for w in _walk_warnings(c))
 
     def check(self, name: str) -> Check:
-        """The check called ``name``; KeyError if it was not run."""
-        for c in self.checks:
-            if c.name == name:
-                return c
-        raise KeyError(name)
+        """The check called ``name``; KeyError if it was not run (see :meth:`get`)."""
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found
+
+    def get(self, name: str) -> Check | None:
+        """The check called ``name``, or None when it was not run: after a ``parse`` failure
+        only ``parse`` is there, and ``claims`` is only for a VC-JWT."""
+        return next((c for c in self.checks if c.name == name), None)
 
     def to_dict(self) -> dict[str, Any]:
         """Stable JSON for tools and the CLI, in the VC verification vocabulary."""
