@@ -25,7 +25,7 @@ from microcred import (
 )
 from microcred.baking import image_kind, unbake
 
-from conftest import ob_badge
+from conftest import REPO, ob_badge
 
 KEY = Ed25519Key.from_seed(bytes(range(32)))
 CREATED = "2026-01-01T00:00:00Z"
@@ -197,3 +197,10 @@ def test_verify_many_wants_many(one: Any) -> None:
 def test_issue_jwt_names_a_key_that_is_not_one() -> None:
     with pytest.raises(microcred.SigningError, match="Ed25519Key, RSAKey or ECKey, not str"):
         microcred.issue_jwt({"issuer": KEY.did}, "key")  # type: ignore[arg-type]
+
+
+def test_bytearray_and_memoryview_are_bytes() -> None:
+    data = (REPO / "examples" / "badges" / "python-foundations.json").read_bytes()
+    verifier = microcred.Verifier(offline=True)
+    for given in (bytearray(data), memoryview(data)):
+        assert verifier.check(given).verified  # type: ignore[arg-type]

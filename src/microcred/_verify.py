@@ -409,6 +409,8 @@ class Verifier:
                 raise _what_it_is_not(data, exc) from None
         if hasattr(data, "to_dict"):
             data = data.to_dict()
+        elif isinstance(data, bytearray | memoryview):  # bytes by another name
+            return self._parse(bytes(data))
         return require_object(data, self.input_limits), None, None
 
 
