@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -612,3 +613,48 @@ def test_unreachable_port() -> None:
         port = stopped.port
     with HttpClient(policy) as http:
         fail(http, f"https://localhost:{port}/doc.json", HTTPErrorCode.NETWORK_ERROR)
+
+
+# -- one fetch for many threads -------------------------------------------------------------
+
+
+def _at_once(fetch: Any, threads: int = 8) -> list[Any]:
+    """Run ``fetch()`` in ``threads`` threads started together; each one's result or error."""
+    start = threading.Barrier(threads)
+    results: list[Any] = [None] * threads
+
+    def run(index: int) -> None:
+        start.wait()
+        try:
+            results[index] = fetch()
+        except Exception as exc:  # collected, for the test to look at
+            results[index] = exc
+
+    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    return results
+
+
+@pytest.mark.parametrize("cacheable", [True, False])
+def test_threads_asking_for_one_url_share_one_fetch(fresh: HTTPSServer, cacheable: bool) -> None:
+    """A service verifying one issuer's badges in eight threads fetched its did.json eight
+    times; the threads now wait for the one fetch under way (cacheable or not)."""
+    headers = None if cacheable else {"Cache-Control": "no-store"}
+    fresh.route("/did.json", json=DOC, headers=headers, delay=0.3)
+    with HttpClient(fresh.policy()) as http:
+        results = _at_once(lambda: http.get_json(fresh.url("/did.json")))
+    assert results == [DOC] * 8
+    assert len({id(r) for r in results}) == 8  # each caller has its own copy
+    assert fresh.fetched("/did.json") == 1
+
+
+def test_threads_share_the_error_of_the_one_fetch(fresh: HTTPSServer) -> None:
+    fresh.route("/gone.json", status=404, delay=0.3)
+    with HttpClient(fresh.policy()) as http:
+        results = _at_once(lambda: http.get_json(fresh.url("/gone.json")))
+    assert all(isinstance(r, DocumentLoadError) and r.code == "NOT_FOUND" for r in results)
+    assert len({id(r) for r in results}) == 8  # an error of its own for each thread
+    assert fresh.fetched("/gone.json") == 1

@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from ._parse import InputLimits, copy_json, parse_json_object
-from .errors import DocumentLoadError, MalformedCredential
+from .errors import DocumentLoadError, MalformedCredential, MicrocredError
 
 if TYPE_CHECKING:
     import ssl
@@ -344,6 +344,23 @@ def _ttl(headers: httpx.Headers, policy: HTTPPolicy) -> float:
     return min(float(age) if age else DEFAULT_CACHE_SECONDS, policy.cache_max_seconds)
 
 
+class _Flight:
+    """One fetch under way, for the threads waiting on it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.document: dict[str, Any] | None = None
+        self.error: MicrocredError | None = None
+
+    def outcome(self) -> dict[str, Any]:
+        if self.document is not None:
+            return self.document
+        error = self.error
+        if error is None:  # the fetching thread was interrupted: an error of its own
+            raise _fail(_Code.NETWORK_ERROR, "the fetch this waited for did not finish")
+        raise type(error)(error.message, pointer=error.pointer, code=error.code)  # a copy each
+
+
 class HttpClient:
     """Fetches JSON documents under an :class:`HTTPPolicy`; share one per Verifier (and cache).
 
@@ -361,6 +378,8 @@ class HttpClient:
         self.policy = policy or HTTPPolicy()
         self._transport = transport or _transport_class()(self.policy)
         self._cache = _Cache(self.policy.cache_max_entries, clock)
+        self._flights: dict[str, _Flight] = {}  # URL -> the fetch of it under way
+        self._flights_lock = threading.Lock()
 
     def __enter__(self) -> HttpClient:
         return self
@@ -377,14 +396,38 @@ class HttpClient:
         key = str(target)
         cached = self._cache.get(key)
         if cached is None:
-            token = _DEADLINE.set(time.monotonic() + self.policy.total_timeout)
-            try:
-                cached, ttl = self._fetch(target, accept)
-            finally:
-                _DEADLINE.reset(token)
-            if ttl > 0:
-                self._cache.put(key, cached, ttl)
+            cached = self._fetch_once(target, key, accept)
         return copy_json(cached)
+
+    def _fetch_once(self, target: httpx.URL, key: str, accept: str) -> dict[str, Any]:
+        """Fetch ``target``; threads asking for it meanwhile wait for that one fetch and share
+        its document or its error (eight threads verifying one issuer's badges fetched its
+        did.json eight times)."""
+        with self._flights_lock:
+            flight = self._flights.get(key)
+            leading = flight is None
+            if flight is None:
+                flight = self._flights[key] = _Flight()
+        if not leading:
+            if flight.done.wait(self.policy.total_timeout + 1.0):
+                return flight.outcome()
+            leading = True  # (the fetch outlived its own deadline: fetch anew)
+        token = _DEADLINE.set(time.monotonic() + self.policy.total_timeout)
+        try:
+            document, ttl = self._fetch(target, accept)
+            if ttl > 0:
+                self._cache.put(key, document, ttl)
+            flight.document = document
+            return document
+        except MicrocredError as exc:
+            flight.error = exc
+            raise
+        finally:
+            _DEADLINE.reset(token)
+            with self._flights_lock:
+                if self._flights.get(key) is flight:
+                    del self._flights[key]
+            flight.done.set()
 
     def _check(self, url: str | httpx.URL, base: httpx.URL | None = None) -> httpx.URL:
         import httpx

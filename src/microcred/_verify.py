@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Verifier", "check", "verify"]
 
+
 class _Model(Protocol):
     """A credential model (:mod:`microcred.models`): checked as its JSON."""
 
