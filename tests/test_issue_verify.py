@@ -548,27 +548,9 @@ def test_jwt_algorithms_can_be_restricted(key: Ed25519Key) -> None:
 def test_a_vc_1_1_credential_is_told_which_context_its_proof_needs() -> None:
     """The VC 1.1 context does not define the Data Integrity proof's terms; VC 2.0's does."""
     key = Ed25519Key.generate()
-    document = {
-        "@context": [
-            "https://www.w3.org/2018/credentials/v1",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": "urn:uuid:2f1d0a8e-3b7c-4c5d-9e6f-7a8b9c0d1e2f",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": key.did, "type": ["Profile"], "name": "School"},
-        "issuanceDate": "2026-01-01T00:00:00Z",
-        "name": "Badge",
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "https://school.example/a/1",
-                "type": ["Achievement"],
-                "name": "Badge",
-                "description": "A badge.",
-                "criteria": {"narrative": "Done."},
-            },
-        },
-    }
+    document = ob_badge(key.did)
+    document["@context"][0] = "https://www.w3.org/2018/credentials/v1"
+    document["issuanceDate"] = document.pop("validFrom")
     with pytest.raises(
         microcred.UndefinedTerm,
         match=r"needs https://w3id\.org/security/data-integrity/v2 in @context",
