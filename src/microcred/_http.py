@@ -405,13 +405,12 @@ class HttpClient:
         did.json eight times)."""
         with self._flights_lock:
             flight = self._flights.get(key)
-            leading = flight is None
+            waiting = flight is not None
             if flight is None:
                 flight = self._flights[key] = _Flight()
-        if not leading:
-            if flight.done.wait(self.policy.total_timeout + 1.0):
-                return flight.outcome()
-            leading = True  # (the fetch outlived its own deadline: fetch anew)
+        # (a fetch that outlives its own deadline is not waited for: this thread fetches anew)
+        if waiting and flight.done.wait(self.policy.total_timeout + 1.0):
+            return flight.outcome()
         token = _DEADLINE.set(time.monotonic() + self.policy.total_timeout)
         try:
             document, ttl = self._fetch(target, accept)

@@ -55,6 +55,11 @@ class Scan:
     hiding: dict[str, str] = field(default_factory=dict)  # term -> keyword
     contexts: int = 0  # entries of @context values, scoped contexts included
 
+    def count_entries(self, context: Any) -> Any:
+        """Count the entries of one @context value (a list's items, else itself); return it."""
+        self.contexts += len(context) if isinstance(context, list) else 1
+        return context
+
 
 def _escape(token: str | int) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
@@ -63,7 +68,7 @@ def _escape(token: str | int) -> str:
 def _context_aliases(context: Any, scan: Scan, aliases: set[str]) -> None:
     """Note terms that alias a keyword losing content, and whether a context uses @import."""
     stack = [context]
-    scan.contexts += len(context) if isinstance(context, list) else 1
+    scan.count_entries(context)
     while stack:
         item = stack.pop()
         if isinstance(item, list):
@@ -80,9 +85,7 @@ def _context_aliases(context: Any, scan: Scan, aliases: set[str]) -> None:
                     if "@reverse" in definition:
                         raise hiding_keyword(term, "@reverse")
                     if "@context" in definition:
-                        scoped = definition["@context"]
-                        scan.contexts += len(scoped) if isinstance(scoped, list) else 1
-                        stack.append(scoped)
+                        stack.append(scan.count_entries(definition["@context"]))
                 _check_definition(term, target)
 
 
