@@ -588,3 +588,13 @@ def test_what_is_taken_for_a_compact_jws(data: str | bytes, expected: bool) -> N
     from microcred._parse import looks_like_compact_jws
 
     assert looks_like_compact_jws(data) is expected
+
+
+def test_a_remembered_header_is_handed_out_as_a_copy(ec_key: ECKey) -> None:
+    token = sign_compact(b"{}", ec_key, {"jwk": ec_key.public_jwk(), "kid": "k"})
+    first = parse_compact(token).header
+    first["kid"] = "changed"
+    first["jwk"]["x"] = "changed"
+    again = parse_compact(token).header
+    assert again["kid"] == "k"
+    assert again["jwk"] == ec_key.public_jwk()

@@ -129,21 +129,31 @@ _MAX_HEADERS = 256
 def _header(encoded: str) -> dict[str, Any]:
     """The header as a JSON object without duplicate members, small and shallow.
 
-    Tokens of one issuer share their header, so a flat one (no ``jwk`` object) is remembered;
-    a copy is returned, as callers may change theirs.
+    Tokens of one issuer share their header, so one of strings (and a ``jwk`` of strings) is
+    remembered; a copy is returned, as callers may change theirs.
     """
     known = _HEADERS.get(encoded)
     if known is not None:
-        return dict(known)
+        return _header_copy(known)
     try:
         header = parse_json_object(_part(encoded, "header"), _HEADER_LIMITS)
     except MalformedCredential as exc:
         raise type(exc)(f"JWS header: {exc.message}", code=exc.code) from None
-    if all(type(value) is str for value in header.values()):
+    if all(_plain(value) for value in header.values()):
         if len(_HEADERS) >= _MAX_HEADERS:
             _HEADERS.clear()
-        _HEADERS[encoded] = dict(header)
+        _HEADERS[encoded] = _header_copy(header)
     return header
+
+
+def _plain(value: Any) -> bool:
+    return type(value) is str or (
+        type(value) is dict and all(type(item) is str for item in value.values())
+    )
+
+
+def _header_copy(header: dict[str, Any]) -> dict[str, Any]:
+    return {name: value.copy() if type(value) is dict else value for name, value in header.items()}
 
 
 def check_header(

@@ -370,7 +370,7 @@ def verify_jwt_signature(
     alg = check_header(header, allowed_algs=allowed_algs, allowed_typs=allowed_typs)
     issuer = _issuer(decoded.credential) or _string(decoded.claims.get("iss"))
     jwk: Mapping[str, Any] | None = header.get("jwk")  # a JSON object: check_header says so
-    embedded = None if jwk is None else _header_key(jwk)
+    embedded, thumbprint = (None, "") if jwk is None else _header_key(jwk)
     found = _key_from_kid(header.get("kid"), issuer, resolver, fallback=jwk is not None)
     if found is None:
         if jwk is None or embedded is None:  # (both or neither)
@@ -380,39 +380,33 @@ def verify_jwt_signature(
             )
         bound = issuer if trust_embedded_keys and issuer is not None else ""
         relationships = frozenset({"assertionMethod", "authentication"} if bound else ())
-        method = _THUMBPRINT_URN + jwk_thumbprint(jwk)  # the members are a valid key's
-        resolved = ResolvedKey(embedded, method, bound, relationships)
+        resolved = ResolvedKey(embedded, _THUMBPRINT_URN + thumbprint, bound, relationships)
         found = JwtKey(resolved, "jwk", bool(bound), _string(header.get("kid")))
-    elif embedded is not None and _thumbprint(embedded) != _thumbprint(found.resolved.key):
+    elif embedded is not None and thumbprint != jwk_thumbprint(found.resolved.key.public_jwk()):
         raise InvalidProof(f"the JWS 'jwk' header is not the key {found.resolved.method_id}")
     verify_checked_signature(alg, decoded.signing_input, decoded.signature, found.resolved.key)
     return found
 
 
-def _header_key(jwk: Mapping[str, Any]) -> Key:
-    """The key of the ``jwk`` header, which must be a usable public key even beside a ``kid``."""
+def _header_key(jwk: Mapping[str, Any]) -> tuple[Key, str]:
+    """The key of the ``jwk`` header, which must be a usable public key even beside a ``kid``,
+    and its RFC 7638 thumbprint."""
     try:
-        return _embedded_key(jwk)
+        if all(type(value) is str for value in jwk.values()):
+            return _key_of_members(tuple(sorted(jwk.items())))
+        key = key_from_jwk(jwk, public_only=True)
+        return key, jwk_thumbprint(key.public_jwk())
     except InvalidKey as exc:  # its pointer is a JWK member's, not the credential's: say so
         raise InvalidKey(
             f"the JWS header 'jwk' is not a usable public key: {exc.message}", code=exc.code
         ) from None
 
 
-def _thumbprint(key: Key) -> str:
-    return jwk_thumbprint(key.public_jwk())
-
-
-def _embedded_key(jwk: Mapping[str, Any]) -> Key:
-    """The key of a ``jwk`` header; one of plain members is built once (keys are immutable)."""
-    if all(type(value) is str for value in jwk.values()):
-        return _key_of_members(tuple(sorted(jwk.items())))
-    return key_from_jwk(jwk, public_only=True)
-
-
 @functools.lru_cache(maxsize=256)
-def _key_of_members(members: tuple[tuple[str, str], ...]) -> Key:
-    return key_from_jwk(dict(members), public_only=True)  # errors are not cached
+def _key_of_members(members: tuple[tuple[str, str], ...]) -> tuple[Key, str]:
+    """A key of plain members is built once (keys are immutable; errors are not cached)."""
+    key = key_from_jwk(dict(members), public_only=True)
+    return key, jwk_thumbprint(key.public_jwk())
 
 
 def _key_from_kid(
