@@ -603,7 +603,7 @@ def test_folder_mixing_json_jwt_png_and_svg(
         ("1.json", "verified", "json", None, "Teamwork"),
         ("2.jwt", "verified", "jwt", None, "Token"),
         ("5.json", "verified", "jwt", None, "Token"),
-        ("6.png", "failed", "json", "png", None),
+        ("6.png", "failed", "unknown", "png", None),
         ("3.png", "verified", "json", "png", "Teamwork"),
         ("4.svg", "verified", "jwt", "svg", "Token"),
     ]

@@ -558,3 +558,23 @@ def test_a_vc_1_1_credential_is_told_which_context_its_proof_needs() -> None:
         microcred.issue(document, key)
     document["@context"].append("https://w3id.org/security/data-integrity/v2")
     assert microcred.Verifier(offline=True).check(microcred.issue(document, key)).verified
+
+
+@pytest.mark.parametrize(
+    ("data", "shown"),
+    [
+        ("not a credential", "unknown"),
+        (b"\xff\xfe", "unknown"),
+        (42, "unknown"),
+        ("", "unknown"),
+        ('  {"@context": ', "json"),
+        (b"[1, 2]", "json"),
+        ([1, 2], "json"),
+        ("eyJhbGciOiJFZERTQSJ9.e30", "jwt"),  # a truncated token
+        (bytearray(b"eyJ.not base64.x"), "jwt"),
+    ],
+)
+def test_an_unreadable_input_is_reported_as_what_it_looks_like(data: Any, shown: str) -> None:
+    report = microcred.check(data)
+    assert report.check("parse").status is Status.FAILED
+    assert report.format == shown

@@ -296,7 +296,7 @@ class Verifier:
             document, jwt, text = self._parse(data)
         except MalformedCredential as exc:
             failed = Check("parse", Status.FAILED, exc.message, exc.code, exc.pointer)
-            return VerificationReport(checks=(failed,))
+            return VerificationReport(checks=(failed,), format=_format_of(data))
         types = tuple([t for t in as_list(document.get("type")) if isinstance(t, str)])
         nested = partial(self._check_nested, depth=depth + 1)
         parsed = _PARSED_JSON if jwt is None else _PARSED_JWT
@@ -310,7 +310,9 @@ class Verifier:
                 MalformedCredential.code,
                 "/type",
             )
-            return VerificationReport(checks=(refused,), types=types)
+            return VerificationReport(
+                checks=(refused,), types=types, format="json" if jwt is None else "jwt"
+            )
         if "VerifiablePresentation" in types:
             run = Run(
                 self,
@@ -504,6 +506,22 @@ def _budgeted_fetch(fetch: Fetch, limit: int, url: str) -> Mapping[str, Any]:
                 code="FETCH_LIMIT",
             )
     return fetch(url)
+
+
+def _format_of(data: Input) -> str:
+    """What the report of an input that could not be read calls it: ``jwt`` for text that
+    starts as a JWS header does (``ey``), ``json`` for data or text that starts as a JSON object
+    or array, else ``unknown``."""
+    if isinstance(data, bytearray | memoryview):
+        data = bytes(data)
+    if isinstance(data, bytes):
+        if _image_kind(data) is not None:
+            return "unknown"  # what the image carries was not read
+        data = data[:256].decode("utf-8", "replace")
+    if not isinstance(data, str):
+        return "json" if isinstance(data, Mapping | list) or hasattr(data, "to_dict") else "unknown"
+    start = data[:256].lstrip("\ufeff \t\r\n")[:2]
+    return "jwt" if start == "ey" else "json" if start[:1] in ("{", "[") else "unknown"
 
 
 def _image_kind(data: bytes) -> str | None:

@@ -113,14 +113,15 @@ class VerificationReport:
     """The result of checking one credential or presentation.
 
     ``verified`` is true only when no check failed or was indeterminate and the proof check
-    passed: a report without a passing proof never verifies.
+    passed: a report without a passing proof never verifies. ``format`` is ``json`` (a Data
+    Integrity credential), ``jwt`` (a VC-JWT) or ``unknown`` (input that could not be read).
     """
 
     checks: tuple[Check, ...]
     credential_id: str | None = None
     issuer: str | None = None
     types: tuple[str, ...] = ()
-    format: str = "json"
+    format: str = "unknown"
     input: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -130,7 +131,7 @@ class VerificationReport:
         credential_id: str | None = None,
         issuer: str | None = None,
         types: tuple[str, ...] = (),
-        format: str = "json",
+        format: str = "unknown",
         input: str | None = None,
         extra: dict[str, Any] | None = None,
     ) -> None:
