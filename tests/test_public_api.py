@@ -195,3 +195,17 @@ def test_report_get_is_check_or_none() -> None:
     assert report.get("proof") is None  # not run after a failed parse
     with pytest.raises(KeyError):
         report.check("proof")
+
+
+@pytest.mark.parametrize(
+    ("message", "pointer", "shown"),
+    [
+        ("the proof is bad", "/proof", "the proof is bad (at /proof)"),
+        ("/issuer/url does not match", "/issuer/url", "/issuer/url does not match"),
+        ("not verified: /issuer/url is wrong", "/issuer/url", "not verified: /issuer/url is wrong"),
+        ("/credentialSubject/id is wrong", "/id", "/credentialSubject/id is wrong (at /id)"),
+        ("the document is bad", "", "the document is bad"),
+    ],
+)
+def test_an_error_names_its_field_once(message: str, pointer: str, shown: str) -> None:
+    assert str(microcred.MalformedCredential(message, pointer=pointer)) == shown

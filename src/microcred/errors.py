@@ -73,8 +73,15 @@ class MicrocredError(Exception):
             self.code = code
 
     def __str__(self) -> str:
-        where = f" (at {self.pointer})" if self.pointer else ""
-        return f"{self.message}{where}"
+        return _with_pointer(self.message, self.pointer)
+
+
+def _with_pointer(message: str, pointer: str) -> str:
+    """``message (at pointer)``; just the message when it already names that field, as the
+    schema's do (``/issuer/url does not match ...``)."""
+    if not pointer or f" {message} ".find(f" {pointer} ") >= 0:
+        return message
+    return f"{message} (at {pointer})"
 
 
 class CredentialError(MicrocredError):

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from .. import __version__
+from ..errors import _with_pointer
 from ..report import Check, Status
 from ._common import shown
 from ._run import Result
@@ -40,8 +41,7 @@ def first_problem(result: Result) -> Check | None:
 
 
 def describe(check: Check) -> str:
-    where = f" (at {check.pointer})" if check.pointer else ""
-    return f"{check.name}: {check.message}{where}"
+    return f"{check.name}: {_with_pointer(check.message, check.pointer)}"
 
 
 def write_line(result: Result, out: TextIO) -> None:
