@@ -1354,6 +1354,10 @@ def test_max_bytes_raises_or_lowers_the_size_limit(
     code, out, _ = run(capsys, "verify", "--offline", *NOW, "--max-bytes", "512", str(small))
     assert code == 1
     assert "the limit is 512 bytes" in out
+    baked = write(tmp_path / "small.png", bake(png_image(), sign(badge())))  # inside an image too
+    code, out, _ = run(capsys, "verify", "--offline", *NOW, "--max-bytes", "512", str(baked))
+    assert code == 1
+    assert "the limit is 512 bytes" in out
 
 
 @pytest.mark.parametrize("size", ["0", "3x", "-1", "1T", ""])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -51,3 +52,29 @@ def test_a_broken_image_is_a_clear_failure() -> None:
     report = microcred.check(broken, now=NOW, offline=True)
     assert report.check("parse").code == "MALFORMED_CREDENTIAL"
     assert "CRC" in report.check("parse").message
+
+
+@pytest.mark.parametrize("image", [make_png(), SVG], ids=["png", "svg"])
+@pytest.mark.parametrize("form", ["json", "jwt"])
+def test_the_verifiers_size_limit_bounds_a_baked_credential(image: bytes, form: str) -> None:
+    badge = ob_badge(KEY.did, description="long " * 1000)
+    payload = microcred.issue(badge, KEY) if form == "json" else microcred.issue_jwt(badge, KEY)
+    baked = bake(image, payload)
+    small = microcred.Verifier(offline=True, input_limits=microcred.InputLimits(max_bytes=4000))
+    parse = small.check(baked).check("parse")
+    assert parse.status is Status.FAILED
+    assert parse.code == "RESOURCE_LIMIT_EXCEEDED"
+    assert microcred.Verifier(offline=True).check(baked).verified
+
+
+@pytest.mark.parametrize("form", ["json", "jwt"])
+def test_a_raised_size_limit_admits_a_larger_baked_credential(form: str) -> None:
+    from microcred.baking import MAX_PAYLOAD_BYTES, _png
+
+    badge = ob_badge(KEY.did, description="x" * MAX_PAYLOAD_BYTES)
+    signed = microcred.issue(badge, KEY) if form == "json" else microcred.issue_jwt(badge, KEY)
+    text = signed if isinstance(signed, str) else json.dumps(signed)
+    baked = _png.bake(make_png(), text)  # bake() itself keeps to the default bound
+    assert microcred.check(baked, offline=True).check("parse").code == "RESOURCE_LIMIT_EXCEEDED"
+    limits = microcred.InputLimits(max_bytes=2 * MAX_PAYLOAD_BYTES)
+    assert microcred.Verifier(offline=True, input_limits=limits).check(baked).verified

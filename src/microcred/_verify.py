@@ -397,7 +397,7 @@ class Verifier:
         """The credential as JSON, the decoded VC-JWT when that is what came in, and the JSON
         text it was read from (None for a dict)."""
         if isinstance(data, bytes) and _image_kind(data) is not None:
-            data = _unbaked(data)
+            data = _unbaked(data, self.input_limits)
             if isinstance(data, dict):
                 return require_object(data, self.input_limits), None, None
         if isinstance(data, str | bytes):
@@ -531,11 +531,11 @@ def _image_kind(data: bytes) -> str | None:
     return image_kind(data)
 
 
-def _unbaked(image: bytes) -> dict[str, Any] | str:
+def _unbaked(image: bytes, limits: InputLimits) -> dict[str, Any] | str:
     """The credential baked into a PNG or SVG badge (OB 3.0); OB 2.0 images are refused."""
     from .baking import unbake_with_version
 
-    payload, version = unbake_with_version(image)
+    payload, version = unbake_with_version(image, limits=limits)
     if version != "3.0":
         raise MalformedCredential(
             "this image carries an Open Badges 2.0 assertion; microcred verifies Open Badges 3.0 "

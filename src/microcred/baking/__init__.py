@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, TypeAlias
 
+from .._parse import DEFAULT_INPUT_LIMITS, InputLimits
 from ..errors import MalformedCredential
 from . import _payload, _png, _svg
 from ._payload import MAX_PAYLOAD_BYTES, ObVersion, Payload
@@ -83,20 +84,24 @@ def bake(
     return _svg.bake(image, text, is_json)
 
 
-def unbake_with_version(image: bytes) -> tuple[Payload, ObVersion]:
+def unbake_with_version(
+    image: bytes, *, limits: InputLimits = DEFAULT_INPUT_LIMITS
+) -> tuple[Payload, ObVersion]:
     """The baked credential and the convention it was baked with: ``"3.0"`` or ``"2.0"``.
 
     The OB 3.0 form wins when an image has both. For OB 2.0 the string may also be the URL of
-    a hosted assertion (which microcred does not fetch or verify).
+    a hosted assertion (which microcred does not fetch or verify). ``limits.max_bytes`` bounds
+    the credential (the image may be larger, up to :data:`MAX_PNG_BYTES` or
+    :data:`MAX_SVG_BYTES`, or four times the credential's bound when that is more).
     """
     detected = image_kind(image)
     if detected == "png":
-        return _png.unbake(image)
+        return _png.unbake(image, limits)
     if detected == "svg":
-        return _svg.unbake(image)
+        return _svg.unbake(image, limits)
     raise MalformedCredential(_NOT_AN_IMAGE)
 
 
-def unbake(image: bytes) -> Payload:
+def unbake(image: bytes, *, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> Payload:
     """The baked credential: a JSON object (``dict``) or a compact JWS (``str``)."""
-    return unbake_with_version(image)[0]
+    return unbake_with_version(image, limits=limits)[0]

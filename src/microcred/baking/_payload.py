@@ -12,10 +12,24 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal, TypeAlias
 
-from .._parse import DEFAULT_INPUT_LIMITS, looks_like_compact_jws, parse_json_object, require_object
+from .._parse import (
+    DEFAULT_INPUT_LIMITS,
+    InputLimits,
+    looks_like_compact_jws,
+    parse_json_object,
+    require_object,
+)
 from ..errors import MalformedCredential, ResourceLimitExceeded
 
-__all__ = ["MAX_PAYLOAD_BYTES", "ObVersion", "Payload", "ascii_only", "decode", "encode"]
+__all__ = [
+    "MAX_PAYLOAD_BYTES",
+    "ObVersion",
+    "Payload",
+    "ascii_only",
+    "decode",
+    "encode",
+    "image_limit",
+]
 
 Payload: TypeAlias = dict[str, Any] | str
 """A credential as JSON (``dict``) or as a compact JWS (``str``)."""
@@ -34,6 +48,15 @@ _NON_ASCII = re.compile("[^\x00-\x7f]")
 _HOSTED_URL = re.compile(r"https?://[^\s\"'<>]+")
 
 
+_RAISE_IT = " (InputLimits.max_bytes, or verify --max-bytes, raises it for a source you trust)"
+
+
+def image_limit(cap: int, limits: InputLimits) -> int:
+    """An image's size cap, raised with the credential's: the picture and a credential escaped
+    for XML take room too."""
+    return max(cap, 4 * limits.max_bytes)
+
+
 def _escape(match: re.Match[str]) -> str:
     return "".join(f"\\u{ord(c):04x}" for c in match.group())
 
@@ -43,12 +66,10 @@ def ascii_only(json_text: str) -> str:
     return _NON_ASCII.sub(lambda m: json.dumps(m.group())[1:-1], json_text)
 
 
-def _check_size(text: str) -> None:
+def _check_size(text: str, limit: int = MAX_PAYLOAD_BYTES, hint: str = "") -> None:
     size = len(text.encode("utf-8", "surrogatepass"))
-    if size > MAX_PAYLOAD_BYTES:
-        raise ResourceLimitExceeded(
-            f"the credential is {size} bytes; the limit is {MAX_PAYLOAD_BYTES}"
-        )
+    if size > limit:
+        raise ResourceLimitExceeded(f"the credential is {size} bytes; the limit is {limit}{hint}")
 
 
 def encode(credential: Mapping[str, Any] | str) -> tuple[str, bool]:
@@ -83,7 +104,9 @@ def encode(credential: Mapping[str, Any] | str) -> tuple[str, bool]:
     return text, True
 
 
-def decode(text: str, version: ObVersion, where: str) -> Payload:
+def decode(
+    text: str, version: ObVersion, where: str, limits: InputLimits = DEFAULT_INPUT_LIMITS
+) -> Payload:
     """Turn the baked text into a JSON object or a compact JWS; anything else is an error.
 
     OB 2.0 images may instead hold the URL of a hosted assertion; it is returned as a string.
@@ -92,8 +115,8 @@ def decode(text: str, version: ObVersion, where: str) -> Payload:
     if not body:
         raise MalformedCredential(f"the {where} is empty")
     if body.startswith("{"):
-        return parse_json_object(body)
-    _check_size(body)
+        return parse_json_object(body, limits)
+    _check_size(body, limits.max_bytes, _RAISE_IT)
     if looks_like_compact_jws(body):
         return body
     if version == "2.0" and _HOSTED_URL.fullmatch(body):

@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .._parse import DEFAULT_INPUT_LIMITS, InputLimits
 from ..errors import MalformedCredential, ResourceLimitExceeded
 from . import _payload
 from ._payload import ObVersion, Payload
@@ -58,13 +59,14 @@ class _Chunk:
         return head[:nul] if nul > 0 else None
 
 
-def _walk(data: bytes) -> Iterator[_Chunk]:
+def _walk(data: bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> Iterator[_Chunk]:
     """Every chunk, checked; raises when the image is malformed. Exhaust it to check the end."""
     if not data.startswith(SIGNATURE):
         raise MalformedCredential("not a PNG image (no PNG signature)")
-    size = len(data)
-    if size > MAX_PNG_BYTES:
-        raise ResourceLimitExceeded(f"the PNG image is {size} bytes; the limit is {MAX_PNG_BYTES}")
+    size, image_cap = len(data), _payload.image_limit(MAX_PNG_BYTES, limits)
+    chunk_cap = max(MAX_PNG_CHUNK_BYTES, limits.max_bytes)  # a stored, uncompressed credential
+    if size > image_cap:
+        raise ResourceLimitExceeded(f"the PNG image is {size} bytes; the limit is {image_cap}")
     view = memoryview(data)
     pos, count, seen_idat = len(SIGNATURE), 0, False
     while True:
@@ -82,10 +84,10 @@ def _walk(data: bytes) -> Iterator[_Chunk]:
             raise MalformedCredential(
                 f"PNG chunk {name!r} at byte {pos} declares an invalid length {length}"
             )
-        if length > MAX_PNG_CHUNK_BYTES:
+        if length > chunk_cap:
             raise ResourceLimitExceeded(
                 f"PNG chunk {name!r} at byte {pos} declares {length} bytes; "
-                f"the limit is {MAX_PNG_CHUNK_BYTES}"
+                f"the limit is {chunk_cap}"
             )
         end = pos + 12 + length
         if end > size:
@@ -108,19 +110,19 @@ def _walk(data: bytes) -> Iterator[_Chunk]:
         raise MalformedCredential(f"the PNG image has {size - pos} bytes after its IEND chunk")
 
 
-def _inflate(compressed: bytes | memoryview, chunk: _Chunk) -> bytes:
+def _inflate(compressed: bytes | memoryview, chunk: _Chunk, limit: int) -> bytes:
     """zlib-decompress at most the credential size limit: a small chunk cannot become a bomb."""
     inflater = zlib.decompressobj()
     try:
-        out = inflater.decompress(compressed, _payload.MAX_PAYLOAD_BYTES + 1)
+        out = inflater.decompress(compressed, limit + 1)
     except zlib.error as exc:
         raise MalformedCredential(
             f"PNG chunk {chunk.name!r} at byte {chunk.start} has corrupt compressed text: {exc}"
         ) from None
-    if len(out) > _payload.MAX_PAYLOAD_BYTES:
+    if len(out) > limit:
         raise ResourceLimitExceeded(
             f"PNG chunk {chunk.name!r} at byte {chunk.start} decompresses to more than "
-            f"{_payload.MAX_PAYLOAD_BYTES} bytes"
+            f"{limit} bytes"
         )
     if not inflater.eof:
         raise MalformedCredential(
@@ -129,7 +131,7 @@ def _inflate(compressed: bytes | memoryview, chunk: _Chunk) -> bytes:
     return out
 
 
-def _text(chunk: _Chunk, keyword: bytes) -> str:
+def _text(chunk: _Chunk, keyword: bytes, limit: int) -> str:
     """The text of a ``tEXt``, ``zTXt`` or ``iTXt`` chunk (after its keyword)."""
     rest = chunk.data[len(keyword) + 1 :]
     if chunk.kind == b"tEXt":
@@ -138,7 +140,7 @@ def _text(chunk: _Chunk, keyword: bytes) -> str:
     if chunk.kind == b"zTXt":
         if len(rest) < 1 or rest[0] != 0:
             raise bad
-        return _inflate(rest[1:], chunk).decode("latin-1")
+        return _inflate(rest[1:], chunk, limit).decode("latin-1")
     if len(rest) < 2:
         raise bad
     flag, method = rest[0], rest[1]
@@ -149,17 +151,17 @@ def _text(chunk: _Chunk, keyword: bytes) -> str:
         raise bad
     raw = fields[translated_end + 1 :]
     try:
-        return (_inflate(raw, chunk) if flag else raw).decode("utf-8")
+        return (_inflate(raw, chunk, limit) if flag else raw).decode("utf-8")
     except UnicodeDecodeError:
         raise MalformedCredential(
             f"PNG chunk {chunk.name!r} at byte {chunk.start} holds text that is not UTF-8"
         ) from None
 
 
-def unbake(data: bytes) -> tuple[Payload, ObVersion]:
+def unbake(data: bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> tuple[Payload, ObVersion]:
     """The baked credential: the OB 3.0 ``iTXt`` chunk, else an OB 2.0 ``openbadges`` chunk."""
     found: dict[bytes, list[_Chunk]] = {OB3_KEYWORD: [], OB2_KEYWORD: []}
-    for chunk in _walk(data):
+    for chunk in _walk(data, limits):
         keyword = chunk.keyword()
         if keyword not in found:
             continue
@@ -180,7 +182,8 @@ def unbake(data: bytes) -> tuple[Payload, ObVersion]:
         if found[keyword]:
             chunk = found[keyword][0]
             where = f"PNG chunk {chunk.name!r} {keyword.decode()!r} at byte {chunk.start}"
-            return _payload.decode(_text(chunk, keyword), version, where), version
+            text = _text(chunk, keyword, limits.max_bytes)
+            return _payload.decode(text, version, where, limits), version
     raise MalformedCredential(
         "the PNG image has no baked credential (no iTXt chunk 'openbadgecredential')"
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import NoReturn
 from xml.parsers import expat
 
+from .._parse import DEFAULT_INPUT_LIMITS, InputLimits
 from ..errors import MalformedCredential, ResourceLimitExceeded
 from . import _payload
 from ._payload import ObVersion, Payload
@@ -70,11 +71,10 @@ class _Element:
 class _Scan:
     """One hardened expat pass over the SVG, recording the root and credential elements."""
 
-    def __init__(self, data: bytes) -> None:
-        if len(data) > MAX_SVG_BYTES:
-            raise ResourceLimitExceeded(
-                f"the SVG image is {len(data)} bytes; the limit is {MAX_SVG_BYTES}"
-            )
+    def __init__(self, data: bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> None:
+        cap = _payload.image_limit(MAX_SVG_BYTES, limits)
+        if len(data) > cap:
+            raise ResourceLimitExceeded(f"the SVG image is {len(data)} bytes; the limit is {cap}")
         self.encoding: str | None = None
         self.root_start = -1
         self.root_namespaces: dict[str, str] = {}
@@ -175,9 +175,9 @@ def _element_text(element: _Element) -> str:
     return body or verify
 
 
-def unbake(data: bytes) -> tuple[Payload, ObVersion]:
+def unbake(data: bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> tuple[Payload, ObVersion]:
     """The baked credential: the OB 3.0 element, else an OB 2.0 ``openbadges:assertion``."""
-    scan = _Scan(data)
+    scan = _Scan(data, limits)
     for version in ("3.0", "2.0"):
         hits = [element for element in scan.found if element.version == version]
         if len(hits) > 1:
@@ -188,7 +188,8 @@ def unbake(data: bytes) -> tuple[Payload, ObVersion]:
         if hits:
             tag = "<openbadges:credential>" if version == "3.0" else "<openbadges:assertion>"
             where = f"SVG {tag} element"
-            return _payload.decode(_element_text(hits[0]), hits[0].version, where), version
+            text = _element_text(hits[0])
+            return _payload.decode(text, hits[0].version, where, limits), version
     raise MalformedCredential(
         "the SVG image has no baked credential (no <openbadges:credential> element)"
     )

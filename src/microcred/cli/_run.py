@@ -118,7 +118,7 @@ class Result:
 
 def _read_limit(max_bytes: int) -> int:
     """How much of one input is read: an image may be far larger than the JSON it holds."""
-    return max(MAX_INPUT_BYTES, max_bytes)
+    return max(MAX_INPUT_BYTES, 4 * max_bytes)
 
 
 def check_source(

@@ -143,7 +143,7 @@ def load(data: bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> Loaded:
     if kind is None:
         return load_text(data, limits)
     try:
-        payload = _unbake(data)
+        payload = _unbake(data, limits)
     except MicrocredError as exc:
         return Loaded(data, image=kind, problem=exc)
     if isinstance(payload, dict):
@@ -167,9 +167,9 @@ def load_text(data: bytes, limits: InputLimits = DEFAULT_INPUT_LIMITS) -> Loaded
     return Loaded(document, document)
 
 
-def _unbake(data: bytes) -> dict[str, Any] | str:
+def _unbake(data: bytes, limits: InputLimits) -> dict[str, Any] | str:
     """The credential baked into an image; MalformedCredential when there is none."""
-    payload, version = unbake_with_version(data)
+    payload, version = unbake_with_version(data, limits=limits)
     if version == "3.0":
         return payload
     if isinstance(payload, str) and not looks_like_compact_jws(payload):
