@@ -382,7 +382,7 @@ def verify_jwt_signature(
         relationships = frozenset({"assertionMethod", "authentication"} if bound else ())
         resolved = ResolvedKey(embedded, _THUMBPRINT_URN + thumbprint, bound, relationships)
         found = JwtKey(resolved, "jwk", bool(bound), _string(header.get("kid")))
-    elif embedded is not None and thumbprint != jwk_thumbprint(found.resolved.key.public_jwk()):
+    elif embedded is not None and thumbprint != _thumbprint(found.resolved.key):
         raise InvalidProof(f"the JWS 'jwk' header is not the key {found.resolved.method_id}")
     verify_checked_signature(alg, decoded.signing_input, decoded.signature, found.resolved.key)
     return found
@@ -395,18 +395,22 @@ def _header_key(jwk: Mapping[str, Any]) -> tuple[Key, str]:
         if all(type(value) is str for value in jwk.values()):
             return _key_of_members(tuple(sorted(jwk.items())))
         key = key_from_jwk(jwk, public_only=True)
-        return key, jwk_thumbprint(key.public_jwk())
+        return key, _thumbprint(key)
     except InvalidKey as exc:  # its pointer is a JWK member's, not the credential's: say so
         raise InvalidKey(
             f"the JWS header 'jwk' is not a usable public key: {exc.message}", code=exc.code
         ) from None
 
 
+def _thumbprint(key: Key) -> str:
+    return jwk_thumbprint(key.public_jwk())
+
+
 @functools.lru_cache(maxsize=256)
 def _key_of_members(members: tuple[tuple[str, str], ...]) -> tuple[Key, str]:
     """A key of plain members is built once (keys are immutable; errors are not cached)."""
     key = key_from_jwk(dict(members), public_only=True)
-    return key, jwk_thumbprint(key.public_jwk())
+    return key, _thumbprint(key)
 
 
 def _key_from_kid(
