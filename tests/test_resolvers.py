@@ -227,6 +227,33 @@ def test_key_not_under_assertion_method(server: HTTPSServer, document: dict[str,
     assert not report.verified
 
 
+@pytest.mark.parametrize(
+    ("mark", "said"),
+    [
+        ({"revoked": "2025-12-01T00:00:00Z"}, "is revoked"),
+        ({"revoked": "2099-01-01T00:00:00Z"}, "is revoked"),  # revoked is revoked
+        ({"expires": "2026-02-01T00:00:00Z"}, "expired at 2026-02-01T00:00:00Z"),
+        ({"expires": "next year"}, "'expires' that is not a date-time"),
+    ],
+)
+def test_a_revoked_or_expired_method_verifies_nothing(
+    server: HTTPSServer, mark: dict[str, str], said: str
+) -> None:
+    document = controller_document(DID)
+    document["verificationMethod"][0].update(mark)
+    server.route("/.well-known/did.json", json=document, host="issuer.example")
+    report = check(server, sign(DID, f"{DID}#key-1"))
+    expect(report, "proof", Status.FAILED, "INVALID_VERIFICATION_METHOD", said)
+    assert not report.verified
+
+
+def test_a_method_expiring_later_still_verifies(server: HTTPSServer) -> None:
+    document = controller_document(DID)
+    document["verificationMethod"][0]["expires"] = "2999-01-01T00:00:00Z"
+    server.route("/.well-known/did.json", json=document, host="issuer.example")
+    expect_verified(check(server, sign(DID, f"{DID}#key-1")))
+
+
 def test_did_web_key_of_another_controller(server: HTTPSServer) -> None:
     """Signed with example.edu's (valid, published) key, claiming issuer.example's name."""
     other = "did:web:example.edu"

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from ._multibase import b64url_decode
+from ._time import format_datetime, parse_datetime, utc_now
 from .errors import DocumentLoadError, InvalidKey, KeyResolutionError, MalformedCredential
 from .keys import Ed25519Key, Key, key_from_verification_method
 
@@ -182,7 +183,32 @@ def dereference(method_id: str, fetch: Fetch) -> ResolvedKey:
         for name in RELATIONSHIPS
         if method_id in _references(controller_doc.get(name), controller)
     )
+    _require_in_force(method, method_id)
     return ResolvedKey(_key(method, method_id), method_id, controller, relationships)
+
+
+def _require_in_force(method: Mapping[str, Any], method_id: str) -> None:
+    """A method its controller marks ``revoked`` verifies nothing, whenever the proof says it
+    was made (that date is the signer's word); one past its ``expires`` neither (Controlled
+    Identifiers 1.0)."""
+    if "revoked" in method:
+        raise InvalidKey(
+            f"verification method {method_id:.200} is revoked (since {method['revoked']!r:.40}): "
+            "its controller withdrew the key, so nothing signed with it can be trusted; ask the "
+            "issuer for a credential signed with a current key"
+        )
+    if "expires" in method:
+        try:
+            expires = parse_datetime(method["expires"], "")
+        except MalformedCredential:
+            raise InvalidKey(
+                f"verification method {method_id:.200} has an 'expires' that is not a date-time"
+            ) from None
+        if expires <= utc_now():
+            raise InvalidKey(
+                f"verification method {method_id:.200} expired at {format_datetime(expires)}; ask "
+                "the issuer for a credential signed with a current key"
+            )
 
 
 @functools.lru_cache(maxsize=4096)
