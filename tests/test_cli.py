@@ -1360,7 +1360,9 @@ def test_max_bytes_raises_or_lowers_the_size_limit(
     assert "the limit is 512 bytes" in out
 
 
-@pytest.mark.parametrize("size", ["0", "3x", "-1", "1T", ""])
+@pytest.mark.parametrize(
+    "size", ["0", "3x", "-1", "1T", "", "1025G", "99999999999999999999G", "9" * 40]
+)
 def test_max_bytes_must_be_a_size(size: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "verify", "--max-bytes", size, str(BADGES))
     assert code == 2

@@ -578,3 +578,8 @@ def test_an_unreadable_input_is_reported_as_what_it_looks_like(data: Any, shown:
     report = microcred.check(data)
     assert report.check("parse").status is Status.FAILED
     assert report.format == shown
+
+
+def test_a_json_syntax_error_says_where_once() -> None:
+    message = microcred.check('{"name": "a\x01"}').check("parse").message
+    assert message == "not valid JSON: Invalid control character at line 1 column 12"

@@ -164,7 +164,7 @@ def parse_json_object(
         ) from None
     except json.JSONDecodeError as exc:
         raise MalformedCredential(
-            f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            f"not valid JSON: {exc.msg.removesuffix(' at')} at line {exc.lineno} column {exc.colno}"
         ) from None
     if type(value) is dict and text.count("{") + text.count("[") <= limits.max_depth:
         return value  # JSON within range (the decoder saw to it), and too few brackets to nest

@@ -182,15 +182,21 @@ def _pem_key(data: bytes, path: str) -> Key:
     )
 
 
-_SIZE = re.compile(r"(\d+)\s*([KMG]?)(?:i?B)?", re.IGNORECASE)
+_SIZE = re.compile(r"(\d{1,16})\s*([KMG]?)(?:i?B)?", re.IGNORECASE)
+
+
+_MAX_SIZE = 1 << 40  # more than any machine reads into memory; the reads themselves need a bound
 
 
 def parse_size(value: str, option: str) -> int:
     """A size option: bytes, or with K, M or G (KiB, MiB, GiB) after the number."""
     match = _SIZE.fullmatch(value.strip())
-    if match is None or int(match[1]) == 0:
-        raise UsageError(f"{option} must be a size such as 8M, 512K or 1000000; got {value!r}")
-    return int(match[1]) << 10 * "_KMG".index(match[2].upper() or "_")
+    size = 0 if match is None else int(match[1]) << 10 * "_KMG".index(match[2].upper() or "_")
+    if not 0 < size <= _MAX_SIZE:
+        raise UsageError(
+            f"{option} must be a size such as 8M, 512K or 1000000, at most 1024G; got {value!r:.40}"
+        )
+    return size
 
 
 def parse_when(value: str, option: str) -> datetime:
