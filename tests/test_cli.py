@@ -971,6 +971,12 @@ def test_policy_suites_algorithms_and_required_checks(
         ('required_checks = ["revocation"]\n', "choose from"),
         ('indeterminate_status = "ignore"\n', 'must be "fail" or "warn"'),
         ("accepted_suites = []\n", "accepted_suites is empty"),
+        ("accepted_jwt_algorithms = []\n", "accepted_jwt_algorithms is empty"),
+        ('{"trusted_issuers": null}', "must be a list of strings (leave the key out"),
+        (
+            '{"trusted_issuers": ["did:example:x"], "trusted_issuers": null}',
+            "key 'trusted_issuers' twice",
+        ),
         ("this is = not toml", "not valid TOML"),
         ('{"trusted_issuers": [1]', "not valid JSON"),
         ("x = " + "[" * 5000 + "]" * 5000 + "\n", "nests too deeply"),

@@ -188,6 +188,20 @@ def _soften_status(report: VerificationReport) -> VerificationReport:
     return dataclasses.replace(report, checks=tuple(checks))
 
 
+class _Repeated(Exception):
+    pass
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object without a repeated key (TOML refuses them itself): of two
+    ``trusted_issuers``, which one would be meant?"""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        repeated = next(k for i, (k, _) in enumerate(pairs) if k in dict(pairs[:i]))
+        raise _Repeated(repeated)
+    return found
+
+
 def load_policy(path: str) -> Policy:
     """Read a policy file: TOML, or JSON when the file starts with ``{``."""
     raw = read_bytes(path, "policy file")
@@ -197,7 +211,11 @@ def load_policy(path: str) -> Policy:
         raise UsageError(f"policy file {path} is not UTF-8 text") from None
     data: Any
     try:
-        data = json.loads(text) if text.lstrip().startswith("{") else tomllib.loads(text)
+        data = (
+            json.loads(text, object_pairs_hook=_unique)
+            if text.lstrip().startswith("{")
+            else tomllib.loads(text)
+        )
     except json.JSONDecodeError as exc:
         raise UsageError(
             f"policy file {path} is not valid JSON: {exc.msg} (line {exc.lineno})"
@@ -206,6 +224,10 @@ def load_policy(path: str) -> Policy:
         raise UsageError(f"policy file {path} is not valid TOML: {exc}") from None
     except RecursionError:
         raise UsageError(f"policy file {path} nests too deeply to be read") from None
+    except _Repeated as exc:
+        raise UsageError(
+            f"policy file {path} has the key {exc.args[0]!r} twice; keep one"
+        ) from None
     if not isinstance(data, Mapping):
         raise UsageError(f"policy file {path} must hold a table (TOML) or an object (JSON)")
     return parse_policy(data, path)
@@ -219,14 +241,21 @@ def parse_policy(data: Mapping[str, Any], source: str) -> Policy:
             f"policy {source}: unknown key {unknown[0]!r}; the keys are {', '.join(_KEYS)}"
         )
 
-    def names(key: str, allowed: Iterable[str] | None = None) -> tuple[str, ...] | None:
-        value = data.get(key)
-        if value is None:
+    def names(
+        key: str, allowed: Iterable[str] | None = None, *, may_be_empty: bool = False
+    ) -> tuple[str, ...] | None:
+        if key not in data:
             return None
+        value = data[key]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise UsageError(f"policy {source}: {key} must be a list of strings")
+            absent = " (leave the key out for no restriction)" if value is None else ""
+            raise UsageError(f"policy {source}: {key} must be a list of strings{absent}")
         if allowed is not None:
             choices = sorted(allowed)
+            if not value and not may_be_empty:  # accepting no format at all is a slip
+                raise UsageError(
+                    f"policy {source}: {key} is empty; list some of {', '.join(choices)}"
+                )
             for item in value:
                 if item not in choices:
                     raise UsageError(
@@ -246,6 +275,6 @@ def parse_policy(data: Mapping[str, Any], source: str) -> Policy:
         trusted_issuers=None if issuers is None else frozenset(issuers),
         accepted_suites=names("accepted_suites", SUITE_NAMES),
         accepted_jwt_algorithms=None if algorithms is None else frozenset(algorithms),
-        required_checks=names("required_checks", CHECK_NAMES) or (),
+        required_checks=names("required_checks", CHECK_NAMES, may_be_empty=True) or (),
         indeterminate_status=mode,
     )

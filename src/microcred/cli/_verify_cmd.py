@@ -30,7 +30,7 @@ from ._common import (
     write_file,
 )
 from ._output import json_document, junit_xml, summary_line, write_line
-from ._policy import SUITE_NAMES, Policy, load_policy
+from ._policy import Policy, load_policy
 from ._run import Result, Settings, Source, run_all
 from ._sources import expand_inputs
 
@@ -241,11 +241,6 @@ def _settings(args: argparse.Namespace, policy: Policy) -> Settings:
                 "readable file of PEM certificates"
             ) from None
     suites = policy.accepted_suites
-    if suites is not None and not suites:
-        choices = ", ".join(SUITE_NAMES)
-        raise UsageError(
-            f"policy {policy.source}: accepted_suites is empty; list some of {choices}"
-        )
     return Settings(
         pins=_pins(args),
         offline=args.offline,
