@@ -1373,3 +1373,39 @@ def test_max_bytes_must_be_a_size(size: str, capsys: pytest.CaptureFixture[str])
     code, _, err = run(capsys, "verify", "--max-bytes", size, str(BADGES))
     assert code == 2
     assert "--max-bytes must be a size such as 8M" in err
+
+
+def test_junit_refuses_to_overwrite_a_credential(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    badges = [write(tmp_path / f"{i}.json", json.dumps(sign(badge()))) for i in range(2)]
+    before = badges[0].read_bytes()
+    # what the shell makes of `--junit *.json`: the first badge becomes the report file
+    code, _, err = run(capsys, "verify", "--offline", *NOW, "--junit", *map(str, badges))
+    assert code == 2
+    assert "is not a JUnit XML report (a credential?)" in err
+    assert badges[0].read_bytes() == before
+    report = tmp_path / "report.xml"
+    for _ in range(2):  # an earlier report is replaced
+        assert (
+            run(capsys, "verify", "--offline", *NOW, "--junit", str(report), str(badges[1]))[0] == 0
+        )
+    assert ET.parse(report).getroot().get("tests") == "1"
+
+
+def test_output_through_a_link_or_to_a_pipe_is_written_not_replaced(tmp_path: Path) -> None:
+    from microcred.cli._common import write_file
+
+    real = tmp_path / "real.txt"
+    real.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    write_file(str(link), "new")
+    assert link.is_symlink()
+    assert real.read_text() == "new"
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    write_file(str(fifo), "through the pipe")
+    assert reader.communicate(timeout=10)[0] == b"through the pipe"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Mapping
@@ -116,15 +117,30 @@ def write_file(
     """Write ``path`` atomically (a temporary file renamed over it): never half a file.
 
     ``secret`` files are created with mode 0600 whatever the umask; other files get the usual
-    mode (0666 minus the umask). ``overwrite=False`` refuses an existing file.
+    mode (0666 minus the umask). ``overwrite=False`` refuses an existing file. A symbolic link
+    is followed (the file it names is replaced, the link kept), and what is not a regular file
+    (``/dev/stdout``, a pipe, a device) is written to, never replaced.
     """
     target = Path(path)
     if not overwrite and (target.exists() or target.is_symlink()):
         raise UsageError(f"{path} exists; pass --force to overwrite it")
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        kind = os.stat(target).st_mode
+    except OSError:
+        kind = None  # nothing there (or a dangling link): created below
+    if kind is not None and not stat.S_ISREG(kind):
+        try:
+            with open(target, "wb") as out:
+                out.write(raw)
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+        return
+    if kind is not None and target.is_symlink():
+        target = Path(os.path.realpath(target))
     folder = target.parent
     if not folder.is_dir():
         raise UsageError(f"cannot write {path}: folder {folder} does not exist")
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:

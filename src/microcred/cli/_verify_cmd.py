@@ -308,3 +308,13 @@ def _check_writable(path: str) -> None:
         raise UsageError(f"--junit {path}: folder {folder} does not exist")
     if Path(path).is_dir():
         raise UsageError(f"--junit {path} is a folder; name a file")
+    try:
+        with open(path, "rb") as existing:
+            start = existing.read(256).strip()
+    except OSError:
+        return  # a new file (or not a readable one: writing it will say)
+    if Path(path).is_file() and start and b"<testsuite" not in start:
+        raise UsageError(
+            f"--junit {path} exists and is not a JUnit XML report (a credential?); name a new "
+            "file or an earlier report (with a pattern, put --junit FILE before it)"
+        )
