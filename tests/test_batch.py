@@ -260,3 +260,23 @@ def test_a_kept_worker_killed_while_idle_is_replaced_for_the_next_batch() -> Non
         assert [r.verified for r in reports] == [True, False]
         (replacement,) = _worker_pids() - before
         assert replacement != kept
+
+
+class _Unreceivable:
+    """Pickles here, cannot be unpickled in a worker."""
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return int, ("not a number",)
+
+
+def test_inputs_that_cannot_travel_to_a_worker_get_the_same_reports() -> None:
+    import json
+
+    text = json.dumps(_badges(1)[0]).encode()
+    odd: list[Any] = [memoryview(text), bytearray(text), {"x": lambda: 1}, _Unreceivable()]
+    inputs = [text, *odd] * 40  # every chunk of 64 holds some
+    with microcred.Verifier(now=NOW, offline=True) as verifier:
+        one = [r.to_dict() for r in verifier.verify_many(inputs)]
+        two = [r.to_dict() for r in verifier.verify_many(inputs, workers=2)]
+    assert two == one
+    assert [r["verified"] for r in one[:5]] == [True, True, True, False, False]

@@ -13,11 +13,12 @@ next batch (:class:`KeptWorkers`).
 from __future__ import annotations
 
 import os
+import pickle
 import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from itertools import islice
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from ._pool import Handle, Pool
@@ -150,13 +151,18 @@ def _parallel(
             pool,
             verifier.check,
             _check_in_worker,
-            inputs,
+            map(_sendable, inputs),
             processes=processes,
             window=window,
             keep=lambda idle: kept.give_back(idle, processes),
         )
     except WorkerDied:
         raise RuntimeError(worker_died("workers=1")) from None
+
+
+def _sendable(data: Any) -> Any:
+    """Bytes by another name as bytes: a memoryview does not pickle, to go to a worker."""
+    return bytes(data) if isinstance(data, bytearray | memoryview) else data
 
 
 def worker_died(remedy: str) -> str:
@@ -191,8 +197,11 @@ def pooled_work(
         pool.flush()
         return work(item)
 
-    def submit(batch: list[_T]) -> Handle[list[_R]]:
-        return pool.submit(task, batch)
+    def submit(batch: list[_T]) -> Handle[list[_R]] | list[_R]:
+        try:
+            return _OrHere(pool.submit(task, batch), batch, here)
+        except (pickle.PicklingError, TypeError, AttributeError):  # an item that cannot travel:
+            return [here(item) for item in batch]  # this chunk is done here, as with one worker
 
     finished = False
     try:
@@ -207,7 +216,7 @@ def pooled_work(
 
 def shared_work(
     work: Callable[[_T], _R],
-    submit: Callable[[list[_T]], Handle[list[_R]]],
+    submit: Callable[[list[_T]], Handle[list[_R]] | list[_R]],
     items: Iterable[_T],
     *,
     processes: int,
@@ -241,6 +250,25 @@ def shared_work(
             yield from _results(pending.popleft())
         else:
             return
+
+
+class _OrHere(Generic[_T, _R]):
+    """A chunk's results from the worker, or, when the worker could not unpickle the chunk,
+    from ``here``: every input gets its report, as with one worker."""
+
+    def __init__(self, handle: Handle[list[_R]], batch: list[_T], here: Callable[[_T], _R]) -> None:
+        self._handle, self._batch, self._here = handle, batch, here
+
+    def done(self) -> bool:
+        return self._handle.done()
+
+    def result(self) -> list[_R]:
+        from ._pool import NotReceived
+
+        try:
+            return self._handle.result()
+        except NotReceived:
+            return [self._here(item) for item in self._batch]
 
 
 def _ready(chunk: Handle[list[_R]] | list[_R]) -> bool:

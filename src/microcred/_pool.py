@@ -40,6 +40,11 @@ class WorkerDied(RuntimeError):
     """A worker process ended before it returned all its results (killed, out of memory ...)."""
 
 
+class NotReceived(RuntimeError):
+    """A task that pickled here but could not be unpickled in the worker (the caller may do
+    it itself)."""
+
+
 class Handle(Protocol[_R_co]):
     """What :meth:`Pool.submit` returns (a concurrent.futures Future is one too)."""
 
@@ -85,11 +90,15 @@ def _serve(
         header = _read(read_fd, _HEADER.size)
         if header is None:  # the caller closed the pipe: no more work
             return
-        fn, arg = pickle.loads(_read_all(read_fd, _HEADER.unpack(header)[0]))
         try:
-            answer: tuple[bool, Any] = (True, fn(arg))
-        except Exception as exc:  # sent back, raised in the caller
-            answer = (False, exc)
+            fn, arg = pickle.loads(_read_all(read_fd, _HEADER.unpack(header)[0]))
+        except Exception as exc:
+            answer: tuple[bool, Any] = (False, NotReceived(f"{type(exc).__name__}: {exc}"))
+        else:
+            try:
+                answer = (True, fn(arg))
+            except Exception as exc:  # sent back, raised in the caller
+                answer = (False, exc)
         try:
             data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # an exception (or result) that does not pickle
