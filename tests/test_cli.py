@@ -263,7 +263,7 @@ def test_issue_suites_and_jwt(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     code, _, err = run(capsys, "issue", str(unsigned), "--key", str(p256), "--jwt")
     assert code == 2
     assert "pass --kid" in err
-    code, out, _ = run(
+    code, _, err = run(
         capsys,
         "issue",
         str(unsigned),
@@ -272,6 +272,11 @@ def test_issue_suites_and_jwt(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         "--jwt",
         "--kid",
         "https://example.edu/keys/1",
+    )
+    assert code == 1  # the issuer is a did:key: that kid is another party's key
+    assert "names a key of https://example.edu/keys/1: verifiers would reject it" in err
+    code, out, _ = run(
+        capsys, "issue", str(unsigned), "--key", str(p256), "--jwt", "--kid", "#p256"
     )
     assert code == 0
     assert out.count(".") == 2

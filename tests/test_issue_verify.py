@@ -583,3 +583,13 @@ def test_an_unreadable_input_is_reported_as_what_it_looks_like(data: Any, shown:
 def test_a_json_syntax_error_says_where_once() -> None:
     message = microcred.check('{"name": "a\x01"}').check("parse").message
     assert message == "not valid JSON: Invalid control character at line 1 column 12"
+
+
+@pytest.mark.parametrize("field", ["validFrom", "validUntil"])
+@pytest.mark.parametrize("value", ["garbage", None, "2026-01-01", 20260101])
+def test_issue_refuses_a_date_no_verifier_can_read(field: str, value: Any) -> None:
+    key = Ed25519Key.generate()
+    badge = {**ob_badge(key.did), field: value}
+    with pytest.raises(MalformedCredential, match="is not a date-time") as info:
+        microcred.issue(badge, key)
+    assert info.value.pointer == f"/{field}"

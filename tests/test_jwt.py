@@ -6,6 +6,7 @@ import base64
 import copy
 import hmac
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -445,9 +446,38 @@ def test_kid_of_another_issuer_does_not_bind(ed_key: Ed25519Key) -> None:
 def test_kid_of_another_issuer_via_https(rsa_key: RSAKey) -> None:
     other = "https://other.example/issuers/9"
     resolver = StaticResolver({other: controller_document(other, rsa_key)})
-    token = issue_jwt(credential(), rsa_key, kid=f"{other}#key-1")
+    with pytest.raises(SigningError, match=f"names a key of {other}: verifiers would reject"):
+        issue_jwt(credential(), rsa_key, kid=f"{other}#key-1")
+    own = issue_jwt(credential(), rsa_key, kid=f"{ISSUER}#key-1")
+    token = resign(own, rsa_key, header=lambda h: {**h, "kid": f"{other}#key-1"})
     found = verify_jwt_signature(decode_jwt_credential(token), resolver)
     assert found.resolved.controller == other != ISSUER
+
+
+@pytest.mark.parametrize(
+    "kid",
+    ["#key-1", "key-1", f"{ISSUER}#key-1", "https://issuer.example/.well-known/jwks.json#k1"],
+)
+def test_a_kid_of_the_issuer_or_its_origin_is_signed(rsa_key: RSAKey, kid: str) -> None:
+    assert decode_jwt_credential(issue_jwt(credential(), rsa_key, kid=kid)).header["kid"] == kid
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"credentialSubject": None}, "credentialSubject is required"),
+        ({"type": ["OpenBadgeCredential"]}, "type must include 'VerifiableCredential'"),
+        ({"@context": ["https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]}, "@context"),
+        ({"validFrom": "garbage"}, "validFrom"),
+    ],
+)
+def test_issue_jwt_refuses_what_verifiers_refuse(
+    rsa_key: RSAKey, change: dict[str, Any], reason: str
+) -> None:
+    document = {**credential(), **change}
+    document = {k: v for k, v in document.items() if v is not None}
+    with pytest.raises(MalformedCredential, match=re.escape(reason)):
+        issue_jwt(document, rsa_key, kid="#key-1")
 
 
 def test_private_members_in_jwk_header(rsa_key: RSAKey, ec_key: ECKey) -> None:

@@ -102,13 +102,16 @@ def test_without_an_expected_challenge_a_warning_is_given() -> None:
 
 
 def test_a_vp_jwt_signed_by_someone_else_fails() -> None:
-    token = microcred.sign_presentation_jwt(
-        _mixed()[:1],
-        SCHOOL,
-        challenge=CHALLENGE,
-        holder=LEARNER.did,
-        kid=SCHOOL.verification_method,
-    )
+    with pytest.raises(microcred.SigningError, match="names a key of"):  # refused when signing
+        microcred.sign_presentation_jwt(
+            _mixed()[:1],
+            SCHOOL,
+            challenge=CHALLENGE,
+            holder=LEARNER.did,
+            kid=SCHOOL.verification_method,
+        )
+    token = microcred.sign_presentation_jwt(_mixed()[:1], SCHOOL, challenge=CHALLENGE)
+    token = _resign(token, SCHOOL, lambda c: {**c, "holder": LEARNER.did, "iss": LEARNER.did})
     report = _check(token, challenge=CHALLENGE)
     assert report.check("holder").code == "ISSUER_MISMATCH"
     assert not report.verified

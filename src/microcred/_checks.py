@@ -317,23 +317,29 @@ def check_issuer(run: Run) -> Check:
     )
 
 
-def check_validity(run: Run) -> Check:
-    doc, now, leeway = run.document, run.now, run.config.leeway
+def validity_period(
+    doc: Mapping[str, Any],
+) -> tuple[tuple[str, datetime] | None, tuple[str, datetime] | None]:
+    """The credential's start and end, each with the property that gives it (VC 2.0's
+    ``validFrom`` / ``validUntil``, or VC 1.1's names); MalformedCredential for a bad date."""
     start_name = "validFrom" if "validFrom" in doc else "issuanceDate"
     end_name = "validUntil" if "validUntil" in doc else "expirationDate"
-    if start_name in doc:
-        start = parse_datetime(doc[start_name], f"/{start_name}")
-        if start - now > leeway:
-            raise PrematureCredential(
-                f"the credential is not valid before {doc[start_name]}",
-                pointer=f"/{start_name}",
-            )
-    if end_name in doc:
-        end = parse_datetime(doc[end_name], f"/{end_name}")
-        if now - end > leeway:
-            raise ExpiredCredential(
-                f"the credential expired at {doc[end_name]}", pointer=f"/{end_name}"
-            )
+    return _dated(doc, start_name), _dated(doc, end_name)
+
+
+def _dated(doc: Mapping[str, Any], name: str) -> tuple[str, datetime] | None:
+    return (name, parse_datetime(doc[name], f"/{name}")) if name in doc else None
+
+
+def check_validity(run: Run) -> Check:
+    doc, now, leeway = run.document, run.now, run.config.leeway
+    start, end = validity_period(doc)
+    if start is not None and start[1] - now > leeway:
+        raise PrematureCredential(
+            f"the credential is not valid before {doc[start[0]]}", pointer=f"/{start[0]}"
+        )
+    if end is not None and now - end[1] > leeway:
+        raise ExpiredCredential(f"the credential expired at {doc[end[0]]}", pointer=f"/{end[0]}")
     return Check("validity", Status.PASSED, f"valid at {_to_the_second(now)}")
 
 

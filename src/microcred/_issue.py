@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from ._checks import VC_CONTEXTS, check_conformance, issuer_id
+from ._checks import VC_CONTEXTS, check_conformance, issuer_id, validity_period
 from ._jwt import issue_jwt
 from ._parse import DEFAULT_INPUT_LIMITS, checked_copy, copy_json, kind_of
 from ._time import format_datetime, parse_datetime, utc_now
@@ -70,6 +70,7 @@ def issue(
         "VerifiablePresentation" if proof_purpose == "authentication" else "VerifiableCredential"
     )
     check_conformance(document, expected_type)
+    validity_period(document)  # a date verifiers cannot read fails them all: refuse it here
     if not isinstance(key, Ed25519Key):
         raise SigningError(
             f"Data Integrity proofs are signed with an Ed25519Key, not {type(key).__name__} "

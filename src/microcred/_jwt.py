@@ -32,7 +32,9 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, NamedTuple
+from urllib.parse import urlsplit
 
+from ._checks import check_conformance
 from ._jose import (
     DEFAULT_TYPS,
     SUPPORTED_ALGS,
@@ -249,8 +251,14 @@ def issue_jwt(
         raise SigningError(
             f"the credential's top-level {clash[0]!r} is a JWT claim name: rename it"
         )
+    check_conformance(document, _EXPECTED_TYPES[role])  # what every verifier will refuse
     if kid is not None and (not isinstance(kid, str) or not kid or not _encodable(kid)):
         raise SigningError(f"kid must be a non-empty string of valid Unicode, not {kid!r:.80}")
+    if kid is not None and (other := _other_controller(kid, issuer)) is not None:
+        raise SigningError(
+            f"the {role} is {issuer} but the kid {kid} names a key of {other}: verifiers would "
+            f"reject it; pass a kid the {role} publishes, or a relative one ('#key-1')"
+        )
     header: dict[str, Any] = {"alg": key.algorithm, "typ": "JWT"}
     if kid is None and not embed_jwk:
         if not isinstance(key, Ed25519Key):
@@ -275,6 +283,26 @@ def issue_jwt(
             "must be valid Unicode"
         )
     return sign_compact(payload.encode("utf-8"), key, header)
+
+
+_EXPECTED_TYPES = {"issuer": "VerifiableCredential", "holder": "VerifiablePresentation"}
+
+
+def _other_controller(kid: str, signer: str) -> str | None:
+    """Who controls the key an absolute ``kid`` names, when that is not ``signer``: its DID or
+    URL before ``#`` (a JWK Set speaks for its web origin, so one on the signer's is theirs)."""
+    base = kid.partition("#")[0]
+    if not _SCHEME.match(kid) or base == signer:
+        return None
+    origin = urlsplit(base)
+    if origin.scheme == "https" and f"https://{origin.netloc}" == _origin_of(signer):
+        return None
+    return base
+
+
+def _origin_of(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"https://{parts.netloc}" if parts.scheme == "https" else None
 
 
 def _encodable(text: str) -> bool:
