@@ -204,3 +204,12 @@ def test_bytearray_and_memoryview_are_bytes() -> None:
     verifier = microcred.Verifier(offline=True)
     for given in (bytearray(data), memoryview(data)):
         assert verifier.check(given).verified  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("option", ["challenge", "domain"])
+@pytest.mark.parametrize("value", [5, ["x"], b"x"])
+def test_a_challenge_or_domain_that_is_not_a_string_is_the_callers_error(
+    option: str, value: Any
+) -> None:
+    with pytest.raises(TypeError, match=f"{option} must be a string, not"):
+        microcred.check({}, **{option: value})

@@ -182,6 +182,9 @@ class Verifier:
         (pass them: without a challenge a replayed presentation cannot be detected), and
         ``holder_is_subject`` requires the holder to be the subject of every credential.
         """
+        for name, value in (("challenge", challenge), ("domain", domain)):
+            if value is not None and not isinstance(value, str):  # the caller's slip, not the
+                raise TypeError(f"{name} must be a string, not {type(value).__name__}")  # VP's
         budget = _fetch_budget.set([self.max_fetches])
         try:
             return self._check_and_refresh(data, challenge, domain, holder_is_subject)
