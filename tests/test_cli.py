@@ -1145,7 +1145,14 @@ def test_inspect(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     junk = write(tmp_path / "junk.json", "junk")
     code, _, err = run(capsys, "inspect", str(junk))
     assert code == 1
-    assert "is not a credential" in err
+    assert "is not a credential: the input is neither JSON, a VC-JWT, nor" in err
+    array = write(tmp_path / "array.json", "[]")
+    assert (
+        "is not a credential: a credential is a JSON object, not an array"
+        in run(capsys, "inspect", str(array))[2]
+    )
+    empty = write(tmp_path / "empty.json", "")
+    assert "is not a credential: the input is empty" in run(capsys, "inspect", str(empty))[2]
     assert run(capsys, "inspect", str(tmp_path / "missing.json"))[0] == 2
 
 

@@ -580,6 +580,11 @@ def test_an_unreadable_input_is_reported_as_what_it_looks_like(data: Any, shown:
     assert report.format == shown
 
 
+@pytest.mark.parametrize("data", ["", b"", " \n", b"\xef\xbb\xbf "])
+def test_empty_input_is_called_empty(data: str | bytes) -> None:
+    assert microcred.check(data).check("parse").message == "the input is empty"
+
+
 def test_a_json_syntax_error_says_where_once() -> None:
     message = microcred.check('{"name": "a\x01"}').check("parse").message
     assert message == "not valid JSON: Invalid control character at line 1 column 12"

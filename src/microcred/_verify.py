@@ -483,7 +483,9 @@ def _what_it_is_not(data: str | bytes, exc: MalformedCredential) -> MalformedCre
     JWS of two or four parts): what microcred reads, then what the parser found."""
     text = data.decode("latin-1") if isinstance(data, bytes) else data
     start = text.lstrip().removeprefix("\ufeff").removeprefix("\xef\xbb\xbf")
-    if type(exc) is not MalformedCredential or not start or start.startswith(_JSON_STARTS):
+    if not start.strip() and type(exc) is MalformedCredential:
+        return MalformedCredential("the input is empty", code=exc.code)
+    if type(exc) is not MalformedCredential or start.startswith(_JSON_STARTS):
         return exc  # (a size limit, or JSON gone wrong: the parser's own words say it best)
     parts = text.strip().count(".") + 1 if start.startswith("ey") else 0
     jws = f" (a VC-JWT has 3 parts separated by '.', this has {parts})" if parts > 1 else ""

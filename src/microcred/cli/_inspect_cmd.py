@@ -9,6 +9,7 @@ from typing import Any
 
 from .._nested import find_endorsements
 from .._presentation import presented_credentials
+from .._verify import Verifier
 from ._common import EXIT_FAILED, EXIT_OK, read_bytes, shown
 from ._run import display_text
 from ._sources import load, load_text
@@ -31,16 +32,15 @@ def add_parser(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load(read_bytes(args.file))
+    data = read_bytes(args.file)
+    loaded = load(data)
     if loaded.problem is not None:
         print(f"microcred: error: {args.file}: {loaded.problem}", file=sys.stderr)
         return EXIT_FAILED
-    if loaded.document is None:
-        print(
-            f"microcred: error: {args.file} is not a credential: neither JSON, a VC-JWT, nor a "
-            "PNG or SVG badge image",
-            file=sys.stderr,
-        )
+    if loaded.document is None:  # what the verifier says of it: the same words as verify's
+        parse = Verifier(offline=True).check(data).check("parse")
+        message = f"microcred: error: {args.file} is not a credential: {parse.message}"
+        print(message, file=sys.stderr)
         return EXIT_FAILED
     form = "VC-JWT" if loaded.jwt_header is not None else "JSON"
     container = f"baked {loaded.image.upper()} image, {form}" if loaded.image else form
