@@ -598,3 +598,24 @@ def test_issue_refuses_a_date_no_verifier_can_read(field: str, value: Any) -> No
     with pytest.raises(MalformedCredential, match="is not a date-time") as info:
         microcred.issue(badge, key)
     assert info.value.pointer == f"/{field}"
+
+
+def test_a_credential_too_costly_to_canonicalise_is_refused_with_advice_for_the_issuer() -> None:
+    key, other = Ed25519Key.generate(), Ed25519Key.generate()
+    endorsement = microcred.issue(
+        {
+            "@context": [*ob_badge(other.did)["@context"]],
+            "type": ["VerifiableCredential", "EndorsementCredential"],
+            "issuer": {"id": other.did, "type": ["Profile"], "name": "Endorser"},
+            "validFrom": "2026-01-01T00:00:00Z",
+            "name": "Endorsement",
+            "credentialSubject": {"id": "https://example.edu/a/1", "type": ["EndorsementSubject"]},
+        },
+        other,
+    )
+    badge = ob_badge(key.did)
+    badge["credentialSubject"]["achievement"]["endorsement"] = [endorsement] * 200
+    with pytest.raises(microcred.ResourceLimitExceeded) as info:
+        microcred.issue(badge, key)
+    assert "verifiers with the default limits would refuse this credential" in info.value.message
+    assert "CanonLimits" not in info.value.message

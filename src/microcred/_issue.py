@@ -10,7 +10,7 @@ from ._checks import VC_CONTEXTS, check_conformance, issuer_id, validity_period
 from ._jwt import issue_jwt
 from ._parse import DEFAULT_INPUT_LIMITS, checked_copy, copy_json, kind_of
 from ._time import format_datetime, parse_datetime, utc_now
-from .errors import MalformedCredential, SigningError
+from .errors import MalformedCredential, ResourceLimitExceeded, SigningError
 from .keys import Ed25519Key, Key
 from .loaders import DocumentLoader, bundled_loader
 from .suites import DEFAULT_SUITES, ProofOptions, suite_for
@@ -104,7 +104,15 @@ def issue(
         id=proof_id,
     )
     checked = Processing(loader, checked_depth=DEFAULT_INPUT_LIMITS.max_depth)  # checked_copy
-    return add_proof_in_place(document, key, chosen, options, checked)
+    try:
+        return add_proof_in_place(document, key, chosen, options, checked)
+    except ResourceLimitExceeded as exc:  # its advice (raise CanonLimits) is a verifier's
+        reason = exc.message.partition(" (raise it")[0]
+        raise ResourceLimitExceeded(
+            f"{reason}: verifiers with the default limits would refuse this credential; make it "
+            "smaller or simpler (fewer repeated nodes)",
+            pointer=exc.pointer,
+        ) from None
 
 
 def new_urn_uuid() -> str:
