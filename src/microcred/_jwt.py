@@ -32,7 +32,6 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, NamedTuple
-from urllib.parse import urlsplit
 
 from ._checks import check_conformance
 from ._jose import (
@@ -64,7 +63,7 @@ from .errors import (
 )
 from .keys import Ed25519Key, Key, key_from_jwk
 from .report import Problem
-from .resolvers import KeyResolver, ResolvedKey
+from .resolvers import KeyResolver, ResolvedKey, _origin
 
 __all__ = [
     "REGISTERED_CLAIMS",
@@ -294,15 +293,8 @@ def _other_controller(kid: str, signer: str) -> str | None:
     base = kid.partition("#")[0]
     if not _SCHEME.match(kid) or base == signer:
         return None
-    origin = urlsplit(base)
-    if origin.scheme == "https" and f"https://{origin.netloc}" == _origin_of(signer):
-        return None
-    return base
-
-
-def _origin_of(url: str) -> str | None:
-    parts = urlsplit(url)
-    return f"https://{parts.netloc}" if parts.scheme == "https" else None
+    web = base.startswith("https://") and signer.startswith("https://")
+    return None if web and _origin(base) == _origin(signer) else base
 
 
 def _encodable(text: str) -> bool:

@@ -52,14 +52,20 @@ _MAX_NUMBER = int(sys.float_info.max)  # JSON-LD and JCS turn numbers into doubl
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)  # in C; only when a key came twice is the list walked, for the message
     if len(out) != len(pairs):
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise MalformedCredential(
-                    f"duplicate JSON key {key!r}: a credential must be unambiguous"
-                )
-            seen.add(key)
+        raise MalformedCredential(
+            f"duplicate JSON key {first_repeated(pairs)!r}: a credential must be unambiguous"
+        )
     return out
+
+
+def first_repeated(pairs: list[tuple[str, Any]]) -> str | None:
+    """The first key of a JSON object's members that an earlier member already had."""
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            return key
+        seen.add(key)
+    return None
 
 
 class _OutOfRange(Exception):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .._jose import SUPPORTED_ALGS
+from .._parse import first_repeated
 from ..report import Check, Problem, Status, VerificationReport
 from ..suites import DEFAULT_SUITES
 from ._common import UsageError, read_bytes
@@ -197,8 +198,7 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     ``trusted_issuers``, which one would be meant?"""
     found = dict(pairs)
     if len(found) != len(pairs):
-        repeated = next(k for i, (k, _) in enumerate(pairs) if k in dict(pairs[:i]))
-        raise _Repeated(repeated)
+        raise _Repeated(first_repeated(pairs))
     return found
 
 
